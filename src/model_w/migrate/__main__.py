@@ -1,0 +1,5 @@
+"""Allow `python -m model_w.migrate`."""
+
+from model_w.migrate.cli import main
+
+raise SystemExit(main())
