@@ -27,4 +27,6 @@ class ModelWCodemod(VisitorBasedCodemodCommand):
             except KeyError:
                 line = 0
         items: list[dict[str, Any]] = self.context.scratch.setdefault("modelw_followups", [])
-        items.append({"path": self.context.filename or "", "line": line, "message": message, "level": level})
+        items.append(
+            {"path": self.context.filename or "", "line": line, "message": message, "level": level}
+        )

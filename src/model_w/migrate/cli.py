@@ -49,7 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = str(exc.message)
         if exc.hint:
             message += f"; {exc.hint}"
-        console_err().print(f"[bold red]modelw: error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+        console_err().print(
+            f"[bold red]modelw: error:[/] {message}", highlight=False, markup=True, soft_wrap=True
+        )
         return exc.exit_code
     except KeyboardInterrupt:
         console_err().print("modelw: interrupted", highlight=False, soft_wrap=True)

@@ -42,7 +42,12 @@ def run_codemod(command: type, source: str, path: str = "", **kwargs: Any) -> Co
         raise error
     code = getattr(result, "code", source)
     followups = [
-        FollowUp(path=f.get("path") or path, line=f.get("line", 0), message=f["message"], level=f.get("level", "todo"))
+        FollowUp(
+            path=f.get("path") or path,
+            line=f.get("line", 0),
+            message=f["message"],
+            level=f.get("level", "todo"),
+        )
         for f in context.scratch.get("modelw_followups", [])
     ]
     scratch = {k: v for k, v in context.scratch.items() if k != "modelw_followups"}

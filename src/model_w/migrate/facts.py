@@ -165,7 +165,9 @@ class InfraFacts:
     compose_files: list[str] = field(default_factory=list)
     ci_files: list[str] = field(default_factory=list)
     procfiles: list[str] = field(default_factory=list)
-    other: list[str] = field(default_factory=list)  # Makefile, heroku.yml, .pre-commit-config.yaml ...
+    other: list[str] = field(
+        default_factory=list
+    )  # Makefile, heroku.yml, .pre-commit-config.yaml ...
 
 
 @dataclass

@@ -13,17 +13,17 @@ def _words(name: str) -> list[str]:
 
 
 def snake(name: str) -> str:
-    """"My Shop" -> "my_shop": the Python package under api/."""
+    """ "My Shop" -> "my_shop": the Python package under api/."""
     words = _words(name) or ["project"]
     result = "_".join(words)
     return f"p_{result}" if result[0].isdigit() else result
 
 
 def dashed(name: str) -> str:
-    """"My Shop" -> "my-shop": the Celery app and component names."""
+    """ "My Shop" -> "my-shop": the Celery app and component names."""
     return snake(name).replace("_", "-")
 
 
 def natural(name: str) -> str:
-    """"my_shop" -> "My Shop": the human title."""
+    """ "my_shop" -> "My Shop": the human title."""
     return " ".join(w.capitalize() for w in _words(name)) or "Project"

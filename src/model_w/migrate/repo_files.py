@@ -52,7 +52,11 @@ def is_skipped(rel_path: str, root: Path | None = None) -> bool:
     for index, part in enumerate(parts[:-1]):
         if part in SKIPPED_DIRS:
             return True
-        if root is not None and "env" in part.lower() and _is_virtualenv(root.joinpath(*parts[: index + 1])):
+        if (
+            root is not None
+            and "env" in part.lower()
+            and _is_virtualenv(root.joinpath(*parts[: index + 1]))
+        ):
             return True
     return False
 
@@ -72,7 +76,11 @@ def list_files(root: Path, include_skipped: bool = False) -> list[str]:
             check=True,
         ).stdout
         inside = subprocess.run(
-            ["git", "rev-parse", "--show-prefix"], cwd=root, capture_output=True, text=True, check=True
+            ["git", "rev-parse", "--show-prefix"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (subprocess.CalledProcessError, FileNotFoundError):
         return _walk(root, include_skipped)

@@ -44,6 +44,7 @@ class _Entry:
     deleted: bool = False
     local: bool = False
     moved_from: str | None = None
+    origin: str | None = None  # disk path this content came from, kept across checkpoints
 
 
 def _norm(path: str | os.PathLike[str]) -> str:
@@ -63,7 +64,9 @@ def whitespace_only(before: str, after: str) -> bool:
 class Workspace:
     def __init__(self, root: Path, files: list[str] | None = None) -> None:
         self.root = Path(root).resolve()
-        self._base: set[str] = set(files if files is not None else list_files(self.root, include_skipped=True))
+        self._base: set[str] = set(
+            files if files is not None else list_files(self.root, include_skipped=True)
+        )
         self._entries: dict[str, _Entry] = {}
         self._snapshot: dict[str, _Entry] = {}
 
@@ -139,7 +142,9 @@ class Workspace:
         return (entry.local if entry else False) or PurePosixPath(path).name in LOCAL_FILE_NAMES
 
     # -- writing -----------------------------------------------------------
-    def write(self, path: str, text: str, *, executable: bool | None = None, local: bool = False) -> bool:
+    def write(
+        self, path: str, text: str, *, executable: bool | None = None, local: bool = False
+    ) -> bool:
         """Create or replace a text file; False when nothing would change.
 
         A change that is only white space is never written.
@@ -165,10 +170,13 @@ class Workspace:
                 except UnicodeDecodeError:
                     pass
             moved_from = existing.moved_from if existing else None
+            origin = existing.origin if existing else None
         else:
             new_mode = EXECUTABLE if executable else REGULAR
-            moved_from = None
-        self._entries[path] = _Entry(data=data, mode=new_mode, local=local, moved_from=moved_from)
+            moved_from = origin = None
+        self._entries[path] = _Entry(
+            data=data, mode=new_mode, local=local, moved_from=moved_from, origin=origin
+        )
         return True
 
     def delete(self, path: str) -> None:
@@ -186,10 +194,15 @@ class Workspace:
             pairs = [(src, dst)]
         else:
             prefix = f"{src}/" if src else ""
-            pairs = [(f, dst + "/" + f[len(prefix):] if dst else f[len(prefix):]) for f in self.files(src, include_skipped=True)]
+            pairs = [
+                (f, dst + "/" + f[len(prefix) :] if dst else f[len(prefix) :])
+                for f in self.files(src, include_skipped=True)
+            ]
             if not pairs:
                 raise FileNotFoundError(src)
-        clashes = [new for old, new in pairs if self.exists(new) and new not in {o for o, _ in pairs}]
+        clashes = [
+            new for old, new in pairs if self.exists(new) and new not in {o for o, _ in pairs}
+        ]
         if clashes:
             raise FileExistsError(clashes[0])
         moved: dict[str, _Entry] = {}
@@ -197,9 +210,19 @@ class Workspace:
         for old, new in pairs:
             entry = self._entries.get(old)
             if entry is None:
-                entry = _Entry(disk_src=old, mode=self._disk_mode(old), local=self.is_local(old), moved_from=old)
+                entry = _Entry(
+                    disk_src=old,
+                    mode=self._disk_mode(old),
+                    local=self.is_local(old),
+                    moved_from=old,
+                    origin=old,
+                )
             else:
-                entry = replace(entry, moved_from=entry.moved_from or (old if old in at_snapshot else None))
+                entry = replace(
+                    entry,
+                    moved_from=entry.moved_from or (old if old in at_snapshot else None),
+                    origin=entry.origin or (old if old in self._base else None),
+                )
             moved[new] = entry
         for old, _ in pairs:
             self._entries[old] = _Entry(deleted=True)
@@ -217,54 +240,70 @@ class Workspace:
         return current
 
     # -- checkpoints -------------------------------------------------------
-    def _content_at_snapshot(self, path: str) -> tuple[bytes | None, int]:
-        entry = self._snapshot.get(path)
+    def _content_in(self, layer: dict[str, _Entry], path: str) -> tuple[bytes | None, int]:
+        """Content of a path in an overlay layer over the disk ({} = the disk)."""
+        entry = layer.get(path)
         if entry is not None:
             if entry.deleted:
                 return None, REGULAR
-            data = entry.data if entry.data is not None else (self.root / entry.disk_src).read_bytes()  # type: ignore[operator]
+            data = (
+                entry.data if entry.data is not None else (self.root / entry.disk_src).read_bytes()
+            )  # type: ignore[operator]
             return data, entry.mode
         if path in self._base or (self.root / path).is_file():
             return (self.root / path).read_bytes(), self._disk_mode(path)
         return None, REGULAR
 
-    def _content_now(self, path: str) -> tuple[bytes | None, int]:
-        if not self.exists(path):
-            return None, REGULAR
-        return self.read_bytes(path), self.mode(path)
-
-    def pending_changes(self) -> list[FileChange]:
-        """What changed since the last checkpoint, renames paired."""
-        touched = set(self._entries) | set(self._snapshot)
+    def _changes_since(self, layer: dict[str, _Entry], source_of) -> list[FileChange]:
+        touched = set(self._entries) | set(layer)
         changes: list[FileChange] = []
-        renamed_sources: set[str] = set()
+        paired: set[str] = set()
         for path in sorted(touched):
             entry = self._entries.get(path)
-            if entry is not None and not entry.deleted and entry.moved_from and entry.moved_from != path:
-                src = entry.moved_from
-                before, old_mode = self._content_at_snapshot(src)
-                if before is not None and not self.exists(src):
-                    after, new_mode = self._content_now(path)
-                    renamed_sources.add(src)
-                    changes.append(
-                        FileChange(path, before, after, old_path=src, old_mode=old_mode,
-                                   new_mode=new_mode, local=entry.local)
-                    )
-                    continue
-        renamed_targets = {c.path for c in changes}
-        for path in sorted(touched):
-            if path in renamed_sources or path in renamed_targets:
+            src = source_of(entry) if entry is not None and not entry.deleted else None
+            if not src or src == path or self.exists(src):
                 continue
-            before, old_mode = self._content_at_snapshot(path)
-            after, new_mode = self._content_now(path)
+            before, old_mode = self._content_in(layer, src)
+            if before is None:
+                continue
+            after, new_mode = self._content_in(self._entries, path)
+            paired.update((src, path))
+            changes.append(
+                FileChange(
+                    path,
+                    before,
+                    after,
+                    old_path=src,
+                    old_mode=old_mode,
+                    new_mode=new_mode,
+                    local=entry.local,
+                )  # type: ignore[union-attr]
+            )
+        for path in sorted(touched - paired):
+            before, old_mode = self._content_in(layer, path)
+            after, new_mode = self._content_in(self._entries, path)
             if before == after and old_mode == new_mode:
                 continue
             changes.append(
-                FileChange(path, before, after, old_mode=old_mode, new_mode=new_mode,
-                           local=self.is_local(path))
+                FileChange(
+                    path,
+                    before,
+                    after,
+                    old_mode=old_mode,
+                    new_mode=new_mode,
+                    local=self.is_local(path),
+                )
             )
         changes.sort(key=lambda c: c.path)
         return changes
+
+    def pending_changes(self) -> list[FileChange]:
+        """What changed since the last checkpoint, renames paired."""
+        return self._changes_since(self._snapshot, lambda e: e.moved_from)
+
+    def total_changes(self) -> list[FileChange]:
+        """Everything the overlay changes against the disk: one patch for all steps."""
+        return self._changes_since({}, lambda e: e.origin)
 
     def checkpoint(self) -> list[FileChange]:
         """Close one step: return its changes and start counting anew."""
@@ -277,39 +316,19 @@ class Workspace:
         """Drop everything since the last checkpoint (a failed or skipped step)."""
         self._entries = dict(self._snapshot)
 
+    def reset_to_disk(self) -> None:
+        """Forget the overlay and list the files again (after a commit)."""
+        self._base = set(list_files(self.root, include_skipped=True))
+        self._entries = {}
+        self._snapshot = {}
+
     # -- applying ----------------------------------------------------------
     def flush(self, changes: list[FileChange]) -> list[str]:
         """Write one checkpoint's changes to disk; returns every path touched.
 
-        Renames move the disk file first (so its mode and any history follow),
-        then contents are written, then deletions happen.
+        After this the disk is the truth: the overlay is emptied.
         """
-        touched: list[str] = []
-        for change in changes:
-            if change.old_path and change.old_path != change.path:
-                src, dst = self.root / change.old_path, self.root / change.path
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                if src.exists() or src.is_symlink():
-                    os.rename(src, dst)
-                    _remove_empty_parents(src.parent, self.root)
-                touched += [change.old_path, change.path]
-        for change in changes:
-            target = self.root / change.path
-            if change.after is None:
-                if target.exists() or target.is_symlink():
-                    target.unlink()
-                    _remove_empty_parents(target.parent, self.root)
-                touched.append(change.path)
-                continue
-            if change.new_mode == 0o120000:
-                touched.append(change.path)
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.exists() or target.read_bytes() != change.after:
-                target.write_bytes(change.after)
-            target.chmod(0o755 if change.new_mode == EXECUTABLE else 0o644)
-            touched.append(change.path)
-        # the disk is now the truth for these paths
+        touched = write_changes(self.root, changes)
         for change in changes:
             if change.old_path:
                 self._base.discard(change.old_path)
@@ -319,7 +338,41 @@ class Workspace:
                 self._base.add(change.path)
         self._entries = {}
         self._snapshot = {}
-        return sorted(set(touched))
+        return touched
+
+
+def write_changes(root: Path, changes: list[FileChange]) -> list[str]:
+    """Make the disk match a list of changes computed against it.
+
+    Renames move the disk file first (so its mode follows), then contents
+    are written, then deletions happen. Returns every path touched.
+    """
+    touched: list[str] = []
+    for change in changes:
+        if change.old_path and change.old_path != change.path:
+            src, dst = root / change.old_path, root / change.path
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            if src.exists() or src.is_symlink():
+                os.rename(src, dst)
+                _remove_empty_parents(src.parent, root)
+            touched += [change.old_path, change.path]
+    for change in changes:
+        target = root / change.path
+        if change.after is None:
+            if target.exists() or target.is_symlink():
+                target.unlink()
+                _remove_empty_parents(target.parent, root)
+            touched.append(change.path)
+            continue
+        if change.new_mode == 0o120000:
+            touched.append(change.path)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.read_bytes() != change.after:
+            target.write_bytes(change.after)
+        target.chmod(0o755 if change.new_mode == EXECUTABLE else 0o644)
+        touched.append(change.path)
+    return sorted(set(touched))
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:

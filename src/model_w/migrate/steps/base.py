@@ -36,7 +36,9 @@ class StepContext:
     shared: dict[str, Any] = field(default_factory=dict)
 
     def follow_up(self, path: str, line: int, message: str, level: str = "todo") -> None:
-        self.followups.append(FollowUp(path=path, line=line, message=message, level=level, step=self.step_id))
+        self.followups.append(
+            FollowUp(path=path, line=line, message=message, level=level, step=self.step_id)
+        )
 
     def codemod(self, command: type, source: str, path: str = "", **kwargs: Any) -> CodemodResult:
         """Run one codemod on one module's source; follow-ups are recorded here."""

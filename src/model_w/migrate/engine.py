@@ -1,0 +1,136 @@
+"""The engine: run the planned steps on the Workspace, one Changeset each.
+
+Dry-run and apply share this one code path. The only difference is the
+Sink that receives each step's Changeset: a preview keeps it in memory, an
+apply writes it to disk and commits it. A step that raises leaves nothing
+behind: the overlay is rolled back to the last checkpoint.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from model_w.migrate.answers import Answers
+from model_w.migrate.changeset import Changeset, FollowUp
+from model_w.migrate.facts import Facts
+from model_w.migrate.plan import Plan, PlanEntry
+from model_w.migrate.steps import StepContext
+from model_w.migrate.workspace import Workspace
+
+# A decision about one step's changes, from the wizard: apply, skip or quit.
+Decide = Callable[[Changeset, Workspace], str]
+Inspector = Callable[[Workspace], Facts]
+
+
+class Sink(Protocol):
+    def accept(self, changeset: Changeset, workspace: Workspace, secrets: set[str]) -> None: ...
+
+
+class PreviewSink:
+    """Keep everything in memory: the overlay accumulates every step."""
+
+    def accept(self, changeset: Changeset, workspace: Workspace, secrets: set[str]) -> None:
+        changeset.status = "pending" if changeset.changes else "unchanged"
+
+
+@dataclass
+class RunOutcome:
+    changesets: list[Changeset] = field(default_factory=list)
+    failed: Changeset | None = None
+    failure: BaseException | None = None
+    quit: bool = False
+    secrets: set[str] = field(default_factory=set)
+    shared: dict = field(default_factory=dict)
+
+    @property
+    def followups(self) -> list[FollowUp]:
+        return [f for c in self.changesets for f in c.followups]
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c.changes for c in self.changesets if c.status != "skipped")
+
+
+def run_plan(
+    plan: Plan,
+    workspace: Workspace,
+    facts: Facts,
+    answers: Answers,
+    sink: Sink,
+    *,
+    inspector: Inspector | None = None,
+    decide: Decide | None = None,
+    on_start: Callable[[PlanEntry], None] | None = None,
+) -> RunOutcome:
+    """Run every planned step in order; stop at the first failure or a quit."""
+    outcome = RunOutcome()
+    current = facts
+    for entry in plan.planned:
+        step = entry.step
+        if on_start:
+            on_start(entry)
+        ctx = StepContext(
+            facts=current,
+            answers=answers,
+            workspace=workspace,
+            step_id=step.id,
+            options=dict(answers.step_options.get(step.id, {})),
+            shared=outcome.shared,
+        )
+        changeset = Changeset(step_id=step.id, title=step.title, why=step.why)
+        try:
+            step.run(ctx)
+        except KeyboardInterrupt:
+            workspace.rollback()
+            raise
+        except Exception as exc:  # a step's bug or an unexpected project: report, keep repo safe
+            workspace.rollback()
+            changeset.status = "failed"
+            changeset.error = _describe(exc)
+            outcome.changesets.append(changeset)
+            outcome.failed = changeset
+            outcome.failure = exc
+            return outcome
+        changeset.changes = workspace.pending_changes()
+        changeset.followups = ctx.followups
+        outcome.secrets |= ctx.secrets
+        if decide is not None and changeset.changes:
+            choice = decide(changeset, workspace)
+            if choice == "skip":
+                workspace.rollback()
+                changeset.status = "skipped"
+                outcome.changesets.append(changeset)
+                continue
+            if choice == "quit":
+                workspace.rollback()
+                changeset.status = "skipped"
+                outcome.changesets.append(changeset)
+                outcome.quit = True
+                return outcome
+        workspace.checkpoint()
+        try:
+            sink.accept(changeset, workspace, outcome.secrets)
+        except Exception as exc:
+            changeset.status = "failed"
+            changeset.error = _describe(exc)
+            outcome.changesets.append(changeset)
+            outcome.failed = changeset
+            outcome.failure = exc
+            return outcome
+        outcome.changesets.append(changeset)
+        if changeset.changes and inspector is not None:
+            current = inspector(workspace)
+    return outcome
+
+
+def _describe(exc: BaseException) -> str:
+    from model_w.migrate.errors import UserError
+
+    if isinstance(exc, UserError):
+        return str(exc)
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" ({frame.filename.rsplit('/', 1)[-1]}:{frame.lineno})" if frame else ""
+    return f"{type(exc).__name__}: {exc}{where}"

@@ -1,0 +1,78 @@
+"""Make sure local and generated files are ignored by git.
+
+Model W keeps configuration in a git-ignored `.env` (model-w.md 1.1, 5.3);
+the settings step writes secrets there, so it must be ignored before
+anything else runs. The existing file keeps its content and order; missing
+patterns are appended under one marked block.
+"""
+
+from __future__ import annotations
+
+import pathspec
+
+from model_w.migrate.steps import Step, StepContext, register
+
+MARKER = "# Added by modelw-migrate (Model W project layout)"
+REQUIRED_PATTERNS = (
+    ".env",
+    ".venv/",
+    "node_modules/",
+    "__pycache__/",
+    "*.py[cod]",
+    "/api/static/",
+    ".nuxt/",
+    ".output/",
+    ".svelte-kit/",
+    "dist/",
+    "celerybeat-schedule",
+)
+# Paths each pattern must ignore, to check an existing rule already covers it.
+PROBES = {
+    ".env": [".env", "api/.env", "front/.env"],
+    ".venv/": [".venv/", "api/.venv/"],
+    "node_modules/": ["node_modules/", "front/node_modules/"],
+    "__pycache__/": ["__pycache__/", "api/x/__pycache__/"],
+    "*.py[cod]": ["x.pyc", "api/x.pyc"],
+    "/api/static/": ["api/static/"],
+    ".nuxt/": ["front/.nuxt/"],
+    ".output/": ["front/.output/"],
+    ".svelte-kit/": ["front/.svelte-kit/"],
+    "dist/": ["front/dist/"],
+    "celerybeat-schedule": ["api/celerybeat-schedule"],
+}
+
+
+def missing_patterns(text: str) -> list[str]:
+    """Patterns whose probe paths the current rules do not ignore."""
+    spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+    return [p for p in REQUIRED_PATTERNS if not all(spec.match_file(probe) for probe in PROBES[p])]
+
+
+@register
+class GitignoreStep(Step):
+    id = "gitignore"
+    title = "Ignore local and generated files"
+    why = (
+        "Model W keeps settings and secrets in a local .env file that must never be committed;"
+        " virtualenvs, node_modules and build outputs do not belong in git either."
+    )
+    order = 10
+
+    def run(self, ctx: StepContext) -> None:
+        ws = ctx.workspace
+        text = ws.read(".gitignore") if ws.exists(".gitignore") else ""
+        missing = missing_patterns(text)
+        if not missing:
+            return
+        block = ([] if not text.strip() else [""]) + [MARKER, *missing]
+        new_text = text if text.endswith("\n") or not text else text + "\n"
+        ws.write(".gitignore", new_text + "\n".join(block) + "\n")
+        tracked_env = [f for f in ws.files() if f.rsplit("/", 1)[-1] == ".env"]
+        for path in tracked_env:
+            ctx.follow_up(
+                path,
+                0,
+                "this .env file is committed; it is now ignored but stays in git history:"
+                " run `git rm --cached` on it and rotate any secret it holds",
+                level="blocker",
+            )
