@@ -1,0 +1,363 @@
+"""Mount every backend route of the root URLconf under `back/`.
+
+Model W puts one load balancer in front of both components: everything under
+`/back` goes to Django, the rest to the front-end, and Django receives the
+full path (model-w.md part 2, section 6). So every top-level route of
+ROOT_URLCONF gets a literal `back/` prefix:
+
+    path("admin/", admin.site.urls)           -> path("back/admin/", admin.site.urls)
+    re_path(r"^api/", include(router.urls))   -> re_path(r"^back/api/", include(router.urls))
+    url(r"^accounts/", include(...))          -> url(r"^back/accounts/", include(...))
+    path("", include("shop.urls"))            -> path("back/", include("shop.urls"))
+    static("/media/", document_root=...)      -> static("/back/media/", document_root=...)
+
+Only the entries of `urlpatterns` itself are touched (`urlpatterns = [...]`,
+`+=`, `.append/.extend/.insert`, `+` of lists, also inside `if settings.DEBUG:`);
+routes nested in `include([...])` are relative and stay as they are.
+
+Left alone, by design:
+- a front-end catch-all: the root route `""` / `^$` whose view is not an
+  `include()` (a TemplateView or SPA shell view), a regex that matches
+  everything (`^.*$`, `^(?P<path>.*)$`) and `path("<path:...>", ...)`;
+  under Model W these belong to the front component, so they are reported;
+- `static(settings.MEDIA_URL, ...)` and `staticfiles_urlpatterns()`: their
+  prefix is a setting (STATIC_URL is `/back/static/` through the preset;
+  the back-routing step moves MEDIA_URL under `/back/media/`);
+- routes that already start with `back/` (the codemod is idempotent).
+
+What cannot be mounted safely (a route that is not a string literal, a list
+of routes added as a whole such as `urlpatterns += router.urls`,
+`i18n_patterns(...)` whose language prefix comes first) is reported as a
+follow-up. The prefixes seen (first path segment of every backend route,
+mounted now or earlier) are left in `context.scratch["back_routing_segments"]`
+for the step, which makes settings and templates follow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.metadata import PositionProvider, QualifiedNameProvider
+from model_w.migrate.codemods.base import ModelWCodemod
+
+ROUTE_FUNCS = {
+    "django.urls.path": "path",
+    "django.urls.conf.path": "path",
+    "django.urls.re_path": "regex",
+    "django.urls.conf.re_path": "regex",
+    "django.conf.urls.url": "regex",
+}
+INCLUDE_FUNCS = {"django.urls.include", "django.urls.conf.include", "django.conf.urls.include"}
+STATIC_FUNCS = {"django.conf.urls.static.static"}
+HARMLESS_FUNCS = {"django.contrib.staticfiles.urls.staticfiles_urlpatterns"}
+I18N_FUNCS = {"django.conf.urls.i18n.i18n_patterns"}
+
+PREFIX = "back"
+_CATCH_ALL_REGEXES = {"", "^", "^$", ".*", "^.*", "^.*$", "^(.*)$", "^(.*)", "(.*)"}
+_REGEX_META = set(".^$*+?{}[]\\|()")
+
+
+def first_segment(route: str, regex: bool) -> str | None:
+    """The literal first path segment of a route ("admin" for "admin/"), or None."""
+    text = route
+    if regex:
+        text = text[2:] if text.startswith("\\A") else text.lstrip("^")
+    match = re.match(r"[A-Za-z0-9_-]+" if regex else r"[A-Za-z0-9_.~-]+", text)
+    if not match:
+        return None
+    rest = text[match.end() :]
+    if rest == "" or rest[0] == "/" or (regex and rest[0] == "$"):
+        return match.group()
+    return None
+
+
+def already_mounted(route: str, regex: bool) -> bool:
+    text = route.lstrip("^") if regex else route
+    return (
+        text == PREFIX or text.startswith(f"{PREFIX}/") or (regex and text.startswith(f"{PREFIX}$"))
+    )
+
+
+def is_catch_all(route: str, regex: bool) -> bool:
+    if regex:
+        if route in _CATCH_ALL_REGEXES:
+            return True
+        return bool(re.fullmatch(r"\^?\(\?P<\w+>\.\*\)\$?", route))
+    return route == "" or bool(re.fullmatch(r"<path:\w+>/?", route))
+
+
+def mount(route: str, regex: bool) -> str:
+    """The route with `back/` in front, keeping a regex anchor in place."""
+    if regex:
+        for anchor in ("^", "\\A"):
+            if route.startswith(anchor):
+                return f"{anchor}{PREFIX}/{route[len(anchor) :]}"
+        return f"{PREFIX}/{route}"
+    return f"{PREFIX}/{route}"
+
+
+def _with_value(node: cst.SimpleString, new_value: str, old_value: str) -> cst.SimpleString | None:
+    """Rewrite a string literal by inserting the text new_value adds to old_value.
+
+    The inserted text ("back/") needs no escaping, so the literal keeps its
+    prefix (r, u, ...), its quotes and every escape it had. None when the
+    characters before the insertion point are written escaped.
+    """
+    index = 0
+    while index < len(old_value) and new_value[index] == old_value[index]:
+        index += 1
+    inserted = new_value[index : index + len(new_value) - len(old_value)]
+    quote = node.quote
+    prefix = node.value[: len(node.prefix)]  # as written (node.prefix is lower-cased)
+    body = node.value[len(prefix) + len(quote) : -len(quote)]
+    if not body.startswith(old_value[:index]):
+        return None
+    return node.with_changes(value=f"{prefix}{quote}{body[:index]}{inserted}{body[index:]}{quote}")
+
+
+class BackRoutingCommand(ModelWCodemod):
+    DESCRIPTION = (
+        "Mount every backend route of the root URLconf under back/ (Model W /back routing)."
+    )
+
+    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
+
+    def __init__(self, context: CodemodContext, variable: str = "urlpatterns") -> None:
+        super().__init__(context)
+        self.variable = variable
+        self.segments: list[str] = context.scratch.setdefault("back_routing_segments", [])
+        self.mounted: list[str] = context.scratch.setdefault("back_routing_mounted", [])
+
+    # -- where routes are listed ------------------------------------------------
+    def _is_target(self, node: cst.BaseExpression) -> bool:
+        return isinstance(node, cst.Name) and node.value == self.variable
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        if any(self._is_target(t.target) for t in original_node.targets):
+            return updated_node.with_changes(
+                value=self._routes(original_node.value, updated_node.value)
+            )
+        return updated_node
+
+    def leave_AnnAssign(
+        self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign
+    ) -> cst.AnnAssign:
+        if self._is_target(original_node.target) and original_node.value is not None:
+            return updated_node.with_changes(
+                value=self._routes(original_node.value, updated_node.value)
+            )
+        return updated_node
+
+    def leave_AugAssign(
+        self, original_node: cst.AugAssign, updated_node: cst.AugAssign
+    ) -> cst.AugAssign:
+        if self._is_target(original_node.target) and isinstance(
+            original_node.operator, cst.AddAssign
+        ):
+            return updated_node.with_changes(
+                value=self._routes(original_node.value, updated_node.value)
+            )
+        return updated_node
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        func = original_node.func
+        if (
+            isinstance(func, cst.Attribute)
+            and self._is_target(func.value)
+            and func.attr.value in ("append", "extend", "insert")
+        ):
+            args = list(updated_node.args)
+            index = 1 if func.attr.value == "insert" else 0
+            if len(args) > index:
+                original_arg = original_node.args[index].value
+                if func.attr.value == "extend":
+                    new_value = self._routes(original_arg, args[index].value)
+                else:
+                    new_value = self._route(original_arg, args[index].value)
+                args[index] = args[index].with_changes(value=new_value)
+                return updated_node.with_changes(args=args)
+        return updated_node
+
+    # -- a list of routes ---------------------------------------------------------
+    def _routes(
+        self, original: cst.BaseExpression, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        """Mount every route of an expression that evaluates to a list of routes."""
+        if isinstance(original, (cst.List, cst.Tuple)) and isinstance(
+            updated, (cst.List, cst.Tuple)
+        ):
+            elements = []
+            for orig_el, new_el in zip(original.elements, updated.elements, strict=True):
+                if isinstance(orig_el, cst.StarredElement):
+                    self.report_followup(
+                        orig_el,
+                        f"routes unpacked here ({self._code(orig_el.value)}) are not mounted under "
+                        f'{PREFIX}/: wrap them in path("{PREFIX}/", include(...))',
+                    )
+                    elements.append(new_el)
+                    continue
+                elements.append(new_el.with_changes(value=self._route(orig_el.value, new_el.value)))
+            return updated.with_changes(elements=elements)
+        if isinstance(original, cst.BinaryOperation) and isinstance(updated, cst.BinaryOperation):
+            if isinstance(original.operator, cst.Add):
+                return updated.with_changes(
+                    left=self._routes(original.left, updated.left),
+                    right=self._routes(original.right, updated.right),
+                )
+        if isinstance(original, cst.Call) and isinstance(updated, cst.Call):
+            name = self._qualified(original.func)
+            if name in STATIC_FUNCS:
+                return self._static(original, updated)
+            if name in HARMLESS_FUNCS:
+                return updated
+            if name in I18N_FUNCS:
+                self.report_followup(
+                    original,
+                    "i18n_patterns() puts the language prefix first (/en/admin/), so these routes "
+                    f'cannot live under /{PREFIX}: move them into a path("{PREFIX}/", ...) or '
+                    "set prefix_default_language=False and mount them by hand",
+                )
+                return updated
+        self.report_followup(
+            original,
+            f"routes added as `{self._code(original)}` are not mounted under {PREFIX}/: "
+            f'wrap them in path("{PREFIX}/", include(...))',
+        )
+        return updated
+
+    # -- one route ----------------------------------------------------------------
+    def _route(
+        self, original: cst.BaseExpression, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        if not (isinstance(original, cst.Call) and isinstance(updated, cst.Call)):
+            self.report_followup(
+                original,
+                f"route `{self._code(original)}` is not a path()/re_path() call: not mounted under {PREFIX}/",
+            )
+            return updated
+        name = self._qualified(original.func)
+        kind = ROUTE_FUNCS.get(name or "")
+        if kind is None:
+            if name in STATIC_FUNCS or name in HARMLESS_FUNCS or name in I18N_FUNCS:
+                return self._routes(original, updated)
+            self.report_followup(
+                original,
+                f"route `{self._code(original.func)}(...)` is not a Django route call: not mounted under {PREFIX}/",
+            )
+            return updated
+        regex = kind == "regex"
+        position = self._route_arg(original, ("route", "regex"))
+        if position is None:
+            self.report_followup(original, f"route without a pattern: not mounted under {PREFIX}/")
+            return updated
+        literal = original.args[position].value
+        if not isinstance(literal, cst.SimpleString) or "b" in literal.prefix.lower():
+            self.report_followup(
+                original,
+                f"route pattern `{self._code(literal)}` is not a plain string literal: mount it under {PREFIX}/ by hand",
+            )
+            return updated
+        route = literal.evaluated_value
+        assert isinstance(route, str)
+        if already_mounted(route, regex):
+            self.segments.append(PREFIX)
+            rest = route.lstrip("^")[len(PREFIX) + 1 :]
+            segment = first_segment(rest, regex)
+            if segment:
+                self.segments.append(segment)
+            return updated
+        if is_catch_all(route, regex) and not self._view_is_include(original):
+            self.report_followup(
+                original,
+                f"front-end route `{route or '(root)'}` left at the root: under Model W the front component serves "
+                f"every path outside /{PREFIX}; move this page to the front-end or mount it under {PREFIX}/",
+                level="info",
+            )
+            return updated
+        new_literal = _with_value(updated.args[position].value, mount(route, regex), route)
+        if new_literal is None:
+            self.report_followup(
+                original,
+                f"route `{route}` is written with escapes: mount it under {PREFIX}/ by hand",
+            )
+            return updated
+        segment = first_segment(route, regex)
+        if segment:
+            self.segments.append(segment)
+        self.mounted.append(route)
+        args = list(updated.args)
+        args[position] = args[position].with_changes(value=new_literal)
+        return updated.with_changes(args=args)
+
+    def _static(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """static("/media/", ...) with a literal prefix follows the routes; a setting is left alone."""
+        position = self._route_arg(original, ("prefix",))
+        if position is None:
+            return updated
+        literal = original.args[position].value
+        if not isinstance(literal, cst.SimpleString):
+            return updated  # static(settings.MEDIA_URL, ...): the step moves MEDIA_URL
+        value = literal.evaluated_value
+        if (
+            not isinstance(value, str)
+            or not value.startswith("/")
+            or value.startswith(f"/{PREFIX}/")
+        ):
+            if isinstance(value, str) and value.startswith(f"/{PREFIX}/"):
+                segment = first_segment(value[len(PREFIX) + 2 :], False)
+                if segment:
+                    self.segments.append(segment)
+            return updated
+        new_literal = _with_value(updated.args[position].value, f"/{PREFIX}{value}", value)
+        if new_literal is None:
+            return updated
+        segment = first_segment(value[1:], False)
+        if segment:
+            self.segments.append(segment)
+        self.mounted.append(value)
+        args = list(updated.args)
+        args[position] = args[position].with_changes(value=new_literal)
+        return updated.with_changes(args=args)
+
+    # -- helpers ------------------------------------------------------------------
+    def _route_arg(self, call: cst.Call, keywords: Sequence[str]) -> int | None:
+        for index, arg in enumerate(call.args):
+            if arg.keyword is not None and arg.keyword.value in keywords:
+                return index
+        if call.args and call.args[0].keyword is None and call.args[0].star == "":
+            return 0
+        return None
+
+    def _view_is_include(self, call: cst.Call) -> bool:
+        view = None
+        for index, arg in enumerate(call.args):
+            if (arg.keyword is None and index == 1) or (
+                arg.keyword is not None and arg.keyword.value == "view"
+            ):
+                view = arg.value
+        if view is None:
+            return False
+        if isinstance(view, cst.Call) and self._qualified(view.func) in INCLUDE_FUNCS:
+            return True
+        # admin.site.urls, router.urls: a (urlpatterns, app_name, namespace) triple
+        return isinstance(view, cst.Attribute) and view.attr.value == "urls"
+
+    def _qualified(self, node: cst.CSTNode) -> str | None:
+        try:
+            names = self.get_metadata(QualifiedNameProvider, node)
+        except KeyError:
+            return None
+        for name in names:
+            if name.name in ROUTE_FUNCS or name.name in INCLUDE_FUNCS or name.name in STATIC_FUNCS:
+                return name.name
+            if name.name in HARMLESS_FUNCS or name.name in I18N_FUNCS:
+                return name.name
+        return next(iter(names)).name if names else None
+
+    @staticmethod
+    def _code(node: cst.CSTNode) -> str:
+        text = cst.Module(body=[]).code_for_node(node).strip()
+        return text if len(text) <= 60 else text[:57] + "..."
