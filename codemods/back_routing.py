@@ -361,3 +361,124 @@ class BackRoutingCommand(ModelWCodemod):
     def _code(node: cst.CSTNode) -> str:
         text = cst.Module(body=[]).code_for_node(node).strip()
         return text if len(text) <= 60 else text[:57] + "..."
+
+
+# settings holding file-system paths, never URLs
+FILESYSTEM_SUFFIXES = ("ROOT", "DIR", "DIRS", "PATH", "FILE", "FILES")
+
+
+def mount_path(value: str, segments: Sequence[str]) -> str | None:
+    """ "/admin/x" -> "/back/admin/x" when "admin" is a Django segment; None otherwise.
+
+    Also handles a relative MEDIA_URL-style "media/" and a regex "^/api/".
+    """
+    for lead in ("^/", "/", ""):
+        if not value.startswith(lead):
+            continue
+        rest = value[len(lead) :]
+        if lead == "" and not rest.endswith("/"):
+            return None  # a bare word is not a path
+        segment = re.match(r"[A-Za-z0-9_.~-]+", rest)
+        if segment is None or segment.group() not in segments or segment.group() == PREFIX:
+            return None
+        tail = rest[segment.end() :]
+        if tail and tail[0] not in "/?#$":
+            return None
+        return f"{lead}{PREFIX}/{rest}"
+    return None
+
+
+class BackSettingsCommand(ModelWCodemod):
+    """Make hard-coded paths in a settings module follow the routes under back/.
+
+    Every string literal assigned to an UPPER_CASE name whose path starts with
+    a Django segment (`/admin/`, `/accounts/login/`, `^/api/.*$`) gets the
+    `/back` prefix, wherever it sits in the value (also an env default such as
+    `env.get("LOGIN_URL", default="/accounts/login/")`). With `add_login_url`,
+    a `LOGIN_URL = "<value>"` is added (inside the preset's `with` block when
+    there is one, else at the end) for projects that relied on Django's
+    default `/accounts/login/`.
+    """
+
+    DESCRIPTION = "Make LOGIN_URL, MEDIA_URL and other hard-coded paths in settings follow back/."
+
+    def __init__(
+        self,
+        context: CodemodContext,
+        segments: Sequence[str] = (),
+        add_login_url: str | None = None,
+    ) -> None:
+        super().__init__(context)
+        self.segments = [s for s in segments if s != PREFIX]
+        self.add_login_url = add_login_url
+        self.changed: list[str] = context.scratch.setdefault("back_settings_changed", [])
+        self._setting: list[str] = []
+
+    def _names(self, targets: Sequence[cst.BaseAssignTargetExpression]) -> list[str]:
+        return [
+            t.value
+            for t in targets
+            if isinstance(t, cst.Name)
+            and t.value.isupper()
+            and not t.value.endswith(FILESYSTEM_SUFFIXES)
+        ]
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self._setting.append(",".join(self._names([t.target for t in node.targets])))
+
+    def leave_Assign(self, original_node: cst.Assign, updated_node: cst.Assign) -> cst.Assign:
+        self._setting.pop()
+        return updated_node
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._setting.append(",".join(self._names([node.target])))
+
+    def leave_AnnAssign(
+        self, original_node: cst.AnnAssign, updated_node: cst.AnnAssign
+    ) -> cst.AnnAssign:
+        self._setting.pop()
+        return updated_node
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.SimpleString:
+        if not self._setting or not self._setting[-1] or "b" in original_node.prefix:
+            return updated_node
+        value = original_node.evaluated_value
+        if not isinstance(value, str):
+            return updated_node
+        new_value = mount_path(value, self.segments)
+        if new_value is None:
+            return updated_node
+        new_node = _with_value(updated_node, new_value, value)
+        if new_node is None:
+            self.report_followup(
+                original_node, f"{value!r} is a Django path: prefix it with /{PREFIX} by hand"
+            )
+            return updated_node
+        self.changed.append(f"{self._setting[-1]}: {value} -> {new_value}")
+        return new_node
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        if not self.add_login_url:
+            return updated_node
+        statement = cst.parse_statement(f'LOGIN_URL = "{self.add_login_url}"\n')
+        comment = cst.EmptyLine(
+            comment=cst.Comment(
+                f"# Django's default /accounts/login/ now routes to the front: login lives under /{PREFIX}"
+            )
+        )
+        statement = statement.with_changes(leading_lines=[cst.EmptyLine(), comment])
+        body = list(updated_node.body)
+        for index in range(len(body) - 1, -1, -1):
+            node = body[index]
+            if isinstance(node, cst.With) and "EnvManager" in cst.Module(body=[]).code_for_node(
+                node.items[0]
+            ):
+                inner = list(node.body.body) + [statement]
+                body[index] = node.with_changes(body=node.body.with_changes(body=inner))
+                break
+        else:
+            body.append(statement)
+        self.changed.append(f"LOGIN_URL: (default) -> {self.add_login_url}")
+        return updated_node.with_changes(body=body)
