@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+# The real preset in a venv and a real PostgreSQL server, built once per session.
+pytest_plugins = ["tests.infra.fixtures"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 GIT_ENV = {
