@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from test_wizard_keys import CTRL_C, DOWN, ENTER, SPACE, UP, answering, replace, text_console
+
+try:  # tests/ may become a package
+    from .test_wizard_keys import CTRL_C, DOWN, ENTER, SPACE, UP, answering, replace, text_console
+except ImportError:
+    from test_wizard_keys import CTRL_C, DOWN, ENTER, SPACE, UP, answering, replace, text_console
 
 from model_w.migrate import wizard
 from model_w.migrate.answers import Answers

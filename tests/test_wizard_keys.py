@@ -3,7 +3,8 @@
 `with answering(ENTER, "abc" + ENTER, DOWN + ENTER): ...` runs the code in
 the block with every questionary prompt reading those keys in order. The
 keys are all queued before the first prompt starts; prompt_toolkit keeps
-what a prompt did not read for the next one.
+what a prompt did not read for the next one. When the keys run out,
+the next prompt is interrupted, so a test never waits for keys forever.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def replace(text: str) -> str:
 def answering(*keys: str):
     with create_pipe_input() as pipe:
         pipe.send_text("".join(keys))
+        pipe.close()  # when the keys run out, the next prompt ends (as on Ctrl-D)
         with create_app_session(input=pipe, output=DummyOutput()):
             yield
 

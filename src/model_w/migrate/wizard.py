@@ -54,6 +54,14 @@ class Asker:
     def __init__(self, console: Console) -> None:
         self.console = console
 
+    @staticmethod
+    def _ask(question: questionary.Question) -> Any:
+        """Ctrl-C raises KeyboardInterrupt; end of input (Ctrl-D, closed stdin) too."""
+        try:
+            return question.unsafe_ask()
+        except EOFError:
+            raise KeyboardInterrupt from None
+
     def _help(self, text: str | None) -> None:
         if text:
             self.console.print(f"[dim]{escape(text)}[/]", soft_wrap=False)
@@ -66,7 +74,7 @@ class Asker:
         validate: Validator | None = None,
     ) -> str:
         self._help(help)
-        answer = questionary.text(message, default=default, validate=validate).unsafe_ask()
+        answer = self._ask(questionary.text(message, default=default, validate=validate))
         return str(answer).strip()
 
     def select(
@@ -77,9 +85,11 @@ class Asker:
             questionary.Choice(o.label, value=o.value, description=o.description) for o in options
         ]
         start = next((c for c in choices if c.value == default), choices[0])
-        return questionary.select(
-            message, choices=choices, default=start, instruction="(arrows, Enter)"
-        ).unsafe_ask()
+        return self._ask(
+            questionary.select(
+                message, choices=choices, default=start, instruction="(arrows, Enter)"
+            )
+        )
 
     def checkbox(self, message: str, options: Sequence[Option], checked: set, help=None) -> list:
         self._help(help)
@@ -89,14 +99,16 @@ class Asker:
             )
             for o in options
         ]
-        answer = questionary.checkbox(
-            message, choices=choices, instruction="(Space toggles, Enter confirms)"
-        ).unsafe_ask()
+        answer = self._ask(
+            questionary.checkbox(
+                message, choices=choices, instruction="(Space toggles, Enter confirms)"
+            )
+        )
         return list(answer)
 
     def confirm(self, message: str, default: bool, help: str | None = None) -> bool:
         self._help(help)
-        return bool(questionary.confirm(message, default=default).unsafe_ask())
+        return bool(self._ask(questionary.confirm(message, default=default)))
 
 
 # -- pre-flight ---------------------------------------------------------------
