@@ -14,7 +14,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+
+from tests.conftest import FIXTURES
 
 DEMO = Path(__file__).parent.parent / "src" / "model_w" / "migrate" / "demo_project"
 

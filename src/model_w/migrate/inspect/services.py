@@ -95,7 +95,7 @@ def _example_url(view: RepoView, folders: list[str], variable: str) -> str | Non
     for folder in folders:
         for name in ENV_EXAMPLES:
             path = f"{folder}/{name}" if folder else name
-            if view.exists(path):
+            if view.exists_locally(path):
                 match = pattern.search(view.text_or_none(path) or "")
                 if match:
                     return match.group(1)

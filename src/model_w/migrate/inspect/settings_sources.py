@@ -114,7 +114,7 @@ def find_sources(view: RepoView, project_dir: str) -> list[SettingsSource]:
                 found.append(SettingsSource(path, _line_of(text, DSM), value))
         for name in ENV_FILES:
             path = join(folder, name)
-            if view.exists(path):
+            if view.exists_locally(path):
                 text = view.text_or_none(path) or ""
                 for number, line in enumerate(text.splitlines(), 1):
                     match = _ENV_LINE.match(line)

@@ -59,6 +59,11 @@ class RepoView:
         self._trees: dict[str, ast.Module | ParseFailure] = {}
 
     def exists(self, path: str) -> bool:
+        """Listed in the repository: git-ignored files do not count (see `exists_locally`)."""
+        return path in self.file_set
+
+    def exists_locally(self, path: str) -> bool:
+        """Present, even if git-ignored: for local files such as `.env`."""
         return path in self.file_set or self.ws.exists(path)
 
     def text(self, path: str) -> str:
