@@ -207,6 +207,9 @@ DJANGO_COMMAND = re.compile(
 JS_CONFIG = re.compile(
     r"(?:^|/)(?:webpack|vite|vue|nuxt|rollup|gulpfile|svelte|postcss|tailwind)[\w.-]*\.(?:js|cjs|mjs|ts)$"
 )
+_DIR_ARG = re.compile(
+    r"((?:^|[\s;&|(])(?:cd|-C|--prefix|--cwd|--chdir|--project-directory)(?:\s+|=))([\w./-]+)"
+)
 _QUOTED = re.compile(r"(?P<q>[\"'`])(?P<s>[\w./*-]+)(?P=q)")
 
 
@@ -273,11 +276,26 @@ class PathRewriter:
             and DJANGO_COMMAND.search(cmd)
             and not re.match(r"\s*cd\s", cmd)
         ):
-            body = self.rebase(cmd, old_dir, self.new_cwd, bare_ok=False)
+            parts = re.split(r"(\s*(?:&&|;)\s*)", cmd)
+            first = next(i for i in range(0, len(parts), 2) if DJANGO_COMMAND.search(parts[i]))
+            if "||" in cmd or "|" in "".join(parts[first:]):
+                first = 0
+            head = "".join(self.rebase(p, old_dir, new_dir, bare_ok=False) for p in parts[:first])
+            body = self.rebase("".join(parts[first:]), old_dir, self.new_cwd, bare_ok=False)
             rel = posixpath.relpath(self.new_cwd, new_dir or ".")
-            lead = cmd[: len(cmd) - len(cmd.lstrip())]
-            return f"{lead}cd {rel} && {body.lstrip()}"
-        return self.rebase(cmd, old_dir, new_dir, bare_ok=False)
+            lead = body[: len(body) - len(body.lstrip())]
+            return f"{head}{lead}cd {rel} && {body.lstrip()}"
+        return self._dir_args(self.rebase(cmd, old_dir, new_dir, bare_ok=False), old_dir, new_dir)
+
+    def _dir_args(self, cmd: str, old_dir: str, new_dir: str) -> str:
+        """Folder arguments (`cd x`, `make -C x`, `npm --prefix x`) are paths even without a slash."""
+        from model_w.migrate.restructure.paths import rebase
+
+        def sub(m: re.Match[str]) -> str:
+            new = rebase(m.group(2), self.moves, old_dir, new_dir, self.exists_now)
+            return m.group(1) + (new or m.group(2))
+
+        return _DIR_ARG.sub(sub, cmd)
 
     # per kind ----------------------------------------------------------------
     def ignore_file(self, text: str, old_dir: str, new_dir: str, anchored_all: bool) -> str:
@@ -361,6 +379,23 @@ class PathRewriter:
             out.append(line)
         return "\n".join(out)
 
+    def markdown(self, text: str, old_dir: str, new_dir: str) -> str:
+        """Paths in code: fenced blocks and `inline code` (prose is left alone)."""
+        out, fenced = [], False
+        for line in text.split("\n"):
+            if line.lstrip().startswith(("```", "~~~")):
+                fenced = not fenced
+            elif fenced or line.startswith(("    ", "\t")):
+                line = self.command(line, old_dir, new_dir, wrap=False)
+            else:
+                line = re.sub(
+                    r"`([^`]+)`",
+                    lambda m: "`" + self.command(m.group(1), old_dir, new_dir, wrap=False) + "`",
+                    line,
+                )
+            out.append(line)
+        return "\n".join(out)
+
     def yaml_file(self, path: str, text: str, old_dir: str, new_dir: str) -> str:
         from model_w.migrate.restructure.yaml_edit import rewrite_yaml
 
@@ -394,6 +429,8 @@ class PathRewriter:
             ):
                 old_dir = new_dir = ""  # CI and pre-commit run from the repository root
             return self.yaml_file(path, text, old_dir, new_dir)
+        if name.endswith((".md", ".rst")):
+            return self.markdown(text, "", "")
         if name.endswith((".ini", ".cfg", ".toml", ".sh", ".conf")) or name in (
             "pmanage",
             ".coveragerc",
@@ -407,9 +444,7 @@ class PathRewriter:
         for path in files if files is not None else self.ws.files():
             if path.endswith(".py") or not (is_config_file(path) or JS_CONFIG.search(path)):
                 continue
-            if path.endswith((".md", ".rst", ".txt", ".json")) and not path.endswith(
-                "package.json"
-            ):
+            if path.endswith((".txt", ".json")) and not path.endswith("package.json"):
                 continue
             try:
                 text = self.ws.read(path)
