@@ -60,6 +60,7 @@ from model_w.migrate.codemods.envvars import (
     REDIS_ONLY_SETTINGS,
     SYSTEM_VARS,
     EnvVar,
+    StatementDropper,
     build_default_for,
     compose_database_url,
     convert_default,
@@ -265,6 +266,7 @@ class EnvReadsCommand(ModelWCodemod):
         self._helper_ctx: tuple[str, str | None] | None = None
         self._repeated: set[str] = set()
         self._folding = False
+        self.dropper = StatementDropper()
 
     # --- metadata helpers -------------------------------------------------------
 
@@ -1709,7 +1711,12 @@ class EnvReadsCommand(ModelWCodemod):
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
         result = super().on_leave(original_node, updated_node)
         if original_node in self.replacements:
-            return self.replacements[original_node]
+            replacement = self.replacements[original_node]
+            if isinstance(replacement, cst.RemovalSentinel) and isinstance(
+                result, (cst.SimpleStatementLine, cst.BaseCompoundStatement)
+            ):
+                return self.dropper.mark(result)
+            return replacement
         if original_node in self.todo_comments and isinstance(result, cst.FunctionDef):
             return result.with_changes(
                 leading_lines=[
@@ -1721,6 +1728,14 @@ class EnvReadsCommand(ModelWCodemod):
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
         return tidy_module_start(tree, super().transform_module(tree))
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return updated_node.with_changes(body=self.dropper.body(updated_node.body, True))
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        return updated_node.with_changes(body=self.dropper.body(updated_node.body, False))
 
     def leave_If(self, original_node: cst.If, updated_node: cst.If) -> Any:
         return _drop_empty_if(original_node, updated_node)

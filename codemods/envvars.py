@@ -674,3 +674,42 @@ def tidy_module_start(original: cst.Module, updated: cst.Module) -> cst.Module:
     if len(lines) == len(getattr(first, "leading_lines", ())):
         return updated
     return updated.with_changes(body=[first.with_changes(leading_lines=lines), *updated.body[1:]])
+
+
+class StatementDropper:
+    """Remove statements but keep the blank line that separated them from the next one.
+
+    libcst's `RemoveFromParent` drops a statement with its leading lines, which
+    glues the code after an `import` block to it. A codemod marks statements
+    with `mark(node)` in `on_leave` and calls `body(...)` from `leave_Module`
+    and `leave_IndentedBlock`.
+    """
+
+    def __init__(self) -> None:
+        self._marked: dict[int, cst.CSTNode] = {}
+
+    def mark(self, node: cst.CSTNode) -> cst.CSTNode:
+        self._marked[id(node)] = node
+        return node
+
+    def body(self, statements: Any, module_level: bool) -> list[Any]:
+        out: list[Any] = []
+        carry = False
+        for stmt in statements:
+            if id(stmt) in self._marked and self._marked[id(stmt)] is stmt:
+                carry = carry or any(
+                    line.comment is None for line in getattr(stmt, "leading_lines", ())
+                )
+                continue
+            if carry and out:
+                lines = list(getattr(stmt, "leading_lines", ()))
+                if not lines or lines[0].comment is not None:
+                    stmt = stmt.with_changes(leading_lines=[cst.EmptyLine(), *lines])
+            elif carry and not out and module_level:
+                lines = list(getattr(stmt, "leading_lines", ()))
+                while lines and lines[0].comment is None:
+                    lines.pop(0)
+                stmt = stmt.with_changes(leading_lines=lines)
+            carry = False
+            out.append(stmt)
+        return out

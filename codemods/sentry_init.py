@@ -30,6 +30,7 @@ from libcst.metadata import PositionProvider, QualifiedNameProvider, ScopeProvid
 from model_w.migrate.codemods.base import ModelWCodemod
 from model_w.migrate.codemods.envvars import (
     MISSING,
+    StatementDropper,
     literal_of,
     looks_like_secret,
     preset_record,
@@ -75,6 +76,7 @@ class RemoveSentryInitCommand(ModelWCodemod):
         self.keep_empty_functions = keep_empty_functions
         self.tree = cst.Module([])
         self.removals: set[cst.CSTNode] = set()
+        self.dropper = StatementDropper()
 
     def _line(self, node: cst.CSTNode) -> int:
         try:
@@ -241,8 +243,18 @@ class RemoveSentryInitCommand(ModelWCodemod):
     def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> Any:
         result = super().on_leave(original_node, updated_node)
         if original_node in self.removals:
+            if isinstance(result, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+                return self.dropper.mark(result)
             return cst.RemoveFromParent()
         return result
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return updated_node.with_changes(body=self.dropper.body(updated_node.body, True))
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        return updated_node.with_changes(body=self.dropper.body(updated_node.body, False))
 
     def leave_If(self, original_node: cst.If, updated_node: cst.If) -> Any:
         if not isinstance(updated_node.body, cst.IndentedBlock) or updated_node.body.body:
