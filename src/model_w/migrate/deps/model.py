@@ -123,7 +123,8 @@ class DepSet:
         merged = Dep(**{**first.__dict__})
         specs = [s for s in (first.constraint, second.constraint) if s]
         try:
-            merged.constraint = str(SpecifierSet(",".join(specs))) if specs else ""
+            merged.constraint = ",".join(dict.fromkeys(",".join(specs).split(","))) if specs else ""
+            SpecifierSet(merged.constraint)
         except InvalidSpecifier:
             merged.constraint = first.constraint or second.constraint
         merged.extras = sorted(set(first.extras) | set(second.extras))

@@ -129,7 +129,14 @@ class PresetKnowledge:
 
 def _as_specs(value: Any) -> dict[str, str]:
     if isinstance(value, dict):
-        return {canonicalize_name(k): str(v or "") for k, v in value.items()}
+        specs = {}
+        for key, item in value.items():
+            if isinstance(item, dict):  # {"specifier": ">=4.2,<4.3", "extras": [...], ...}
+                if "daphne" in item.get("extras", []):
+                    specs["daphne"] = ""  # channels[daphne]
+                item = item.get("specifier", "")
+            specs[canonicalize_name(key)] = str(item or "")
+        return specs
     if isinstance(value, list):
         specs = {}
         for item in value:
@@ -147,7 +154,12 @@ def _as_specs(value: Any) -> dict[str, str]:
 def preset_pin(release: dict[str, Any]) -> str:
     if release.get("preset_pin"):
         return str(release["preset_pin"])
-    version = Version(str(release.get("preset") or f"{release['release']}.0"))
+    preset = release.get("preset")
+    if isinstance(preset, dict):  # the detail file: {"version": ..., "pin": ...}
+        if preset.get("pin"):
+            return str(preset["pin"])
+        preset = preset.get("version")
+    version = Version(str(preset or f"{release['release']}.0"))
     return f">={version},<{version.major}.{version.minor + 1}.0"
 
 

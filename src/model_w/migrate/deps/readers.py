@@ -86,12 +86,18 @@ def group_for_name(name: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", name).strip("-") or MAIN
 
 
+def ordered(specifier: object) -> str:
+    """A SpecifierSet as text, lower bounds first (">=3.13,<4", not "<4,>=3.13")."""
+    parts = [str(s) for s in specifier]  # type: ignore[attr-defined]
+    return ",".join(sorted(parts, key=lambda s: (not s.startswith((">", "=", "~")), s)))
+
+
 # -- PEP 508 strings -------------------------------------------------------------------
 def dep_from_requirement(req: Requirement, group: str, source: str, line: int) -> Dep:
     dep = Dep(
         name=req.name,
         group=group,
-        constraint=str(req.specifier),
+        constraint=ordered(req.specifier),
         extras=sorted(req.extras),
         markers=str(req.marker) if req.marker else None,
         source=source,
