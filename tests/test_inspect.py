@@ -467,3 +467,46 @@ def test_cli_project_dir_and_errors(make_repo, tmp_path):
     assert json.loads(result.stdout)["django"]["settings_module"] == "events.settings"
     result = _cli("inspect", str(tmp_path / "nope"))
     assert result.returncode == 2 and "no such directory" in result.stderr
+
+
+def test_bare_settings_name_with_an_import_root_below(make_repo):
+    repo = make_repo("classic")
+    manage = repo / "manage.py"
+    manage.write_text(manage.read_text().replace('"myproject.settings"', '"settings"'))
+    (repo / "myproject" / "settings.py").unlink()
+    _write(repo, "src/settings.py", 'ROOT_URLCONF = "urls"\nINSTALLED_APPS = ["blog"]\n')
+    _write(repo, "src/blog/__init__.py", "")
+    facts = inspect_path(repo)
+    assert facts.django.import_root == "src"
+    assert facts.django.settings[0].path == "src/settings.py"
+    assert [a.path for a in facts.django.project_apps] == ["src/blog"]
+    _write(repo, "src/blog/settings.py", "X = 1\n")  # app-level settings: no longer unique
+    _write(repo, "other/settings.py", "X = 1\n")
+    facts = inspect_path(repo)
+    assert facts.django.import_root == ""
+    assert ("blocker", "settings-module-not-found") in [(f.level, f.code) for f in facts.findings]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        (
+            "tox.ini",
+            "[tox]\nenvlist = py311\n\n[pytest]\nDJANGO_SETTINGS_MODULE = myproject.settings\n",
+            5,
+        ),
+        ("setup.cfg", "[tool:pytest]\nDJANGO_SETTINGS_MODULE=myproject.settings\n", 2),
+        ("pytest.ini", "[pytest]\nDJANGO_SETTINGS_MODULE = myproject.settings\n", 2),
+    ],
+)
+def test_settings_module_sources_in_test_config(make_repo, name, text, line):
+    repo = make_repo("classic")
+    _write(repo, name, text)
+    facts = inspect_path(repo)
+    assert (name, line) in [(s.path, s.line) for s in facts.django.settings_module_sources]
+
+
+def test_project_dir_may_be_absolute(make_repo):
+    repo = make_repo("backend_dir")
+    facts = inspect_path(repo, project_dir=str(repo / "backend"))
+    assert facts.django.manage_py == "backend/manage.py"

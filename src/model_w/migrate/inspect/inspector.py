@@ -39,20 +39,25 @@ from model_w.migrate.workspace import Workspace
 
 
 def _import_root(view: RepoView, project_dir: str, default: str | None) -> str:
-    """The folder on sys.path: manage.py's folder, unless the settings live below it."""
+    """The folder on sys.path: manage.py's folder, unless the settings live below it.
+
+    A bare module name ("settings") only moves the import root when exactly
+    one file below matches: app-level `settings.py` files are common.
+    """
     if not default or view.module_file(project_dir, default):
         return project_dir
     tail = default.replace(".", "/")
     prefix = project_dir + "/" if project_dir else ""
+    candidates = []
     for path in view.files:
         if not path.startswith(prefix):
             continue
         for suffix in (f"/{tail}.py", f"/{tail}/__init__.py"):
             if ("/" + path).endswith(suffix):
-                return (
-                    path[: len(path) - len(suffix)].lstrip("/") if len(path) > len(suffix) else ""
+                candidates.append(
+                    path[: len(path) - len(suffix)] if len(path) > len(suffix) else ""
                 )
-    return project_dir
+    return candidates[0] if len(set(candidates)) == 1 else project_dir
 
 
 def _project_package(default: str | None, root_urlconf: str | None, wsgi: str | None) -> str | None:

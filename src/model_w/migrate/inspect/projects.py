@@ -45,7 +45,10 @@ def find_manage_py(view: RepoView) -> list[ManagePy]:
 def choose_project(found: list[ManagePy], root: str, project_dir: str | None) -> ManagePy:
     """The manage.py of the project to inspect; UserError when none or ambiguous."""
     if project_dir is not None:
-        wanted = normalize(project_dir.strip().rstrip("/")) or ""
+        text = project_dir.strip().rstrip("/") or "."
+        if os.path.isabs(text):
+            text = os.path.relpath(text, root)
+        wanted = normalize(text.replace(os.sep, "/")) or ""
         for item in found:
             if dirname(item.real) == wanted or dirname(item.path) == wanted:
                 return ManagePy(item.real, item.real)
