@@ -416,7 +416,7 @@ def ask_step(asker: Asker, changeset: Changeset, index: int, total: int) -> str:
     """What to do with one step's changes: apply, skip, files, diff or quit."""
     files = len(changeset.changes)
     return asker.select(
-        f"Step {index}/{total}: {changeset.title}: apply it?",
+        f"Apply step {index}/{total} ({changeset.step_id})?",
         [
             Option("apply", "Apply and commit", f"one commit, {files} file(s)"),
             Option("skip", "Skip this step", "nothing of it is written"),
