@@ -41,9 +41,9 @@ def inspect_git(path: Path) -> GitFacts:
     facts = GitFacts(is_repo=True)
     facts.root = _git(path, "rev-parse", "--show-toplevel").stdout.strip()
     branch = _git(path, "symbolic-ref", "--short", "-q", "HEAD")
-    facts.branch = branch.stdout.strip() or None if branch.returncode == 0 else None
+    facts.branch = (branch.stdout.strip() or None) if branch.returncode == 0 else None
     head = _git(path, "rev-parse", "-q", "--verify", "HEAD^{commit}")
-    facts.head = head.stdout.strip() or None if head.returncode == 0 else None
+    facts.head = (head.stdout.strip() or None) if head.returncode == 0 else None
     facts.detached = facts.branch is None
     status = _git(path, "status", "--porcelain", "--untracked-files=all")
     facts.dirty = [line for line in status.stdout.splitlines() if line.strip()]
