@@ -176,11 +176,11 @@ def load_recipe(path: str | Path) -> Recipe:
     candidate = Path(path)
     if candidate.is_file():
         return _load(_Source.from_file(candidate), [])
+    if "/" not in text and not text.endswith((".yaml", ".yml")) and text in builtin_names():
+        return builtin_recipe(text)
     if candidate.exists():
         raise UserError(f"{text}: is a folder, not a recipe file", "pass a .yaml file")
     if "/" not in text and not text.endswith((".yaml", ".yml")):
-        if text in builtin_names():
-            return builtin_recipe(text)
         raise UserError(
             f"no recipe file or built-in recipe named '{text}'{_did_you_mean(text, builtin_names())}",
             f"built-in recipes: {', '.join(builtin_names())}",

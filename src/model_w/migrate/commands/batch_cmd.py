@@ -142,8 +142,11 @@ def run(args: argparse.Namespace) -> int:
         specs = batch.make_specs(sources)
     if not recipe_source:
         raise UserError("--recipe is required", "pass a built-in name (full, audit...) or a file")
+    from model_w.migrate.recipes import load_recipe
+
+    load_recipe(recipe_source)  # a bad recipe stops the batch before any repository
     if not _is_builtin(recipe_source):
-        recipe_source = str(Path(recipe_source).resolve())
+        recipe_source = str(Path(recipe_source).resolve())  # workers run elsewhere
 
     result = _run_with_progress(out, specs, recipe_source, workdir, args)
     _print_table(out, result.outcomes)
