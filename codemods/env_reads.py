@@ -50,7 +50,7 @@ from urllib.parse import urlsplit
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider, QualifiedNameProvider, ScopeProvider
 from model_w.migrate.codemods.base import ModelWCodemod
 from model_w.migrate.codemods.envvars import (
@@ -79,6 +79,7 @@ from model_w.migrate.codemods.envvars import (
     record_env_var,
     record_preset_owned,
     record_secret,
+    schedule_unused_imports,
     tidy_module_start,
     to_bool,
     todo_comment,
@@ -267,6 +268,7 @@ class EnvReadsCommand(ModelWCodemod):
         self._repeated: set[str] = set()
         self._folding = False
         self.dropper = StatementDropper()
+        self._gone: list[cst.CSTNode] = []
 
     # --- metadata helpers -------------------------------------------------------
 
@@ -315,6 +317,9 @@ class EnvReadsCommand(ModelWCodemod):
         for stmt in node.body:
             self._scan(stmt, module_level=True, setting_values={})
         self._finish()
+        schedule_unused_imports(
+            self.context, self.get_metadata(ScopeProvider, node, None), self._gone
+        )
         return True
 
     def _module_statements(self, body: Any) -> Iterator[cst.CSTNode]:
@@ -1104,7 +1109,7 @@ class EnvReadsCommand(ModelWCodemod):
     def _remove(self, stmt: cst.CSTNode) -> None:
         self.replacements[stmt] = cst.RemoveFromParent()
         self.consumed.update(_names_in(stmt))
-        RemoveImportsVisitor.remove_unused_import_by_node(self.context, stmt)
+        self._gone.append(stmt)
 
     def _reads_in(self, node: cst.CSTNode) -> list[tuple[Read, cst.CSTNode]]:
         """Every outermost read inside a node."""
@@ -1155,7 +1160,7 @@ class EnvReadsCommand(ModelWCodemod):
             return True
         self.replacements[node] = replacement
         self.consumed.update(_names_in(node))
-        RemoveImportsVisitor.remove_unused_import_by_node(self.context, node)
+        self._gone.append(node)
         return True
 
     def _record_modelw(self, read: Read, node: cst.CSTNode, setting: str | None, line: int) -> None:

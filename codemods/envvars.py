@@ -713,3 +713,53 @@ class StatementDropper:
             carry = False
             out.append(stmt)
         return out
+
+
+def schedule_unused_imports(context: Any, scope: Any, nodes: list[cst.CSTNode]) -> None:
+    """Schedule the imports the removed or replaced `nodes` used, for removal if unused.
+
+    The same as calling `RemoveImportsVisitor.remove_unused_import_by_node` on
+    each node, in one cheap pass: that helper builds a matcher visitor per
+    call. `scope` is the module's global scope (ScopeProvider).
+    """
+    from libcst.codemod.visitors import RemoveImportsVisitor
+    from libcst.helpers import get_absolute_module_from_package_for_import
+    from libcst.metadata import ImportAssignment
+
+    if scope is None:
+        return
+    names: set[str] = set()
+    for node in nodes:
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, cst.Name):
+                names.add(current.value)
+            stack.extend(current.children)
+    for name in sorted(names):
+        if name not in scope:
+            continue
+        for assignment in scope.assignments[name]:
+            if not isinstance(assignment, ImportAssignment):
+                continue
+            statement = assignment.node
+            aliases = statement.names
+            if isinstance(aliases, cst.ImportStar):
+                continue
+            for alias in aliases:
+                bound = alias.evaluated_alias or alias.evaluated_name.split(".")[0]
+                if bound != name:
+                    continue
+                if isinstance(statement, cst.Import):
+                    RemoveImportsVisitor.remove_unused_import(
+                        context, alias.evaluated_name, asname=alias.evaluated_alias
+                    )
+                else:
+                    module = get_absolute_module_from_package_for_import(
+                        context.full_package_name, statement
+                    )
+                    if module is None:
+                        continue
+                    RemoveImportsVisitor.remove_unused_import(
+                        context, module, obj=alias.evaluated_name, asname=alias.evaluated_alias
+                    )

@@ -25,7 +25,6 @@ from typing import Any
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider, QualifiedNameProvider, ScopeProvider
 from model_w.migrate.codemods.base import ModelWCodemod
 from model_w.migrate.codemods.envvars import (
@@ -36,6 +35,7 @@ from model_w.migrate.codemods.envvars import (
     preset_record,
     record_env_var,
     record_secret,
+    schedule_unused_imports,
     tidy_module_start,
     worth_guarding,
 )
@@ -77,6 +77,7 @@ class RemoveSentryInitCommand(ModelWCodemod):
         self.tree = cst.Module([])
         self.removals: set[cst.CSTNode] = set()
         self.dropper = StatementDropper()
+        self._gone: list[cst.CSTNode] = []
 
     def _line(self, node: cst.CSTNode) -> int:
         try:
@@ -108,7 +109,7 @@ class RemoveSentryInitCommand(ModelWCodemod):
             ):
                 self._record(sub.body[0].value)
                 self.removals.add(sub)
-                RemoveImportsVisitor.remove_unused_import_by_node(self.context, sub)
+                self._gone.append(sub)
             else:
                 for small in sub.body:
                     for inner in _walk(small):
@@ -126,6 +127,9 @@ class RemoveSentryInitCommand(ModelWCodemod):
                     emptied.append(stmt)
             for fn in emptied:
                 self._remove_function(fn)
+        schedule_unused_imports(
+            self.context, self.get_metadata(ScopeProvider, node, None), self._gone
+        )
         return True
 
     def _emptied(self, fn: cst.FunctionDef) -> bool:
@@ -167,7 +171,7 @@ class RemoveSentryInitCommand(ModelWCodemod):
                     return  # used otherwise: keep the (empty) function
                 calls.append(statement)
         self.removals.add(fn)
-        RemoveImportsVisitor.remove_unused_import_by_node(self.context, fn)
+        self._gone.append(fn)
         for statement in calls:
             self.removals.add(statement)
 
