@@ -61,6 +61,8 @@ class PresetSpec:
     python: str  # "3.11"
     preset: str  # the pip requirement of the preset itself
     skip_if_no_python: bool  # pytest.skip (not fail) when the interpreter is missing
+    pip_options: tuple[str, ...] = ()
+    note: str = ""
 
     def requirements(self) -> list[str]:
         return [self.preset, *FIXTURE_PACKAGES]
@@ -79,6 +81,18 @@ PRESETS: dict[str, PresetSpec] = {
         python="3.13",
         preset="modelw-preset-django[celery,health,storages,psycopg2]==2025.7.*",
         skip_if_no_python=True,
+    ),
+    # 2026.7 needs Python 3.14, which is not on our machines. Its preset code
+    # runs on 3.13 (nothing 3.14-only in it), so this stand-in lets
+    # scripts/regen_knowledge.py evaluate the real hooks with the release's
+    # own dependency pins (Django 6.0). Not a supported install.
+    "2026.7": PresetSpec(
+        release="2026.7",
+        python="3.13",
+        preset="modelw-preset-django[celery,health,storages,psycopg2]==2026.7.*",
+        skip_if_no_python=True,
+        pip_options=("--ignore-requires-python",),
+        note="stand-in on Python 3.13; the release needs 3.14",
     ),
 }
 
@@ -279,9 +293,9 @@ def preset_venv(release: str = "2024.10") -> Path:
         raise InterpreterMissing(message)
     version = _python_version(python)
     requirements = spec.requirements()
-    key = venv_key(f"preset-{release}", version, requirements)
+    key = venv_key(f"preset-{release}", version, [*spec.pip_options, *requirements])
     if key not in _BUILT:
-        _BUILT[key] = build_venv(key, python, requirements)
+        _BUILT[key] = build_venv(key, python, requirements, pip_options=list(spec.pip_options))
     return _BUILT[key]
 
 
