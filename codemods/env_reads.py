@@ -269,6 +269,7 @@ class EnvReadsCommand(ModelWCodemod):
         self._folding = False
         self.dropper = StatementDropper()
         self._gone: list[cst.CSTNode] = []
+        self._fstring_quote = ""
 
     # --- metadata helpers -------------------------------------------------------
 
@@ -1030,6 +1031,14 @@ class EnvReadsCommand(ModelWCodemod):
         if isinstance(node, cst.AugAssign):
             self._scan(node.value, module_level, setting_values)
             return
+        if isinstance(node, cst.FormattedString):
+            quote, self._fstring_quote = self._fstring_quote, node.start[-1]
+            try:
+                for child in node.children:
+                    self._scan(child, module_level, setting_values)
+            finally:
+                self._fstring_quote = quote
+            return
         if isinstance(node, cst.BaseExpression) and self._expression(
             node, setting_values.get(node)
         ):
@@ -1158,6 +1167,9 @@ class EnvReadsCommand(ModelWCodemod):
         replacement = self._emit(read, node, setting, line)
         if replacement is None:
             return True
+        if self._fstring_quote:
+            # inside f"...{here}...": strings must not reuse the f-string's quote (< 3.12)
+            replacement = replacement.visit(_Requote(self._fstring_quote))
         self.replacements[node] = replacement
         self.consumed.update(_names_in(node))
         self._gone.append(node)
@@ -1747,6 +1759,27 @@ class EnvReadsCommand(ModelWCodemod):
 
     def leave_Try(self, original_node: cst.Try, updated_node: cst.Try) -> Any:
         return _drop_empty_try(updated_node)
+
+
+class _Requote(cst.CSTTransformer):
+    """Rewrite string literals that use `quote` with the other quote character."""
+
+    def __init__(self, quote: str) -> None:
+        super().__init__()
+        self.quote = quote
+        self.other = "'" if quote == '"' else '"'
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.SimpleString:
+        prefix = updated_node.prefix
+        body = updated_node.value[len(prefix) :]
+        if not body.startswith(self.quote) or body.startswith(self.quote * 3):
+            return updated_node
+        inner = body[1:-1]
+        if self.other in inner:
+            return updated_node
+        return updated_node.with_changes(value=f"{prefix}{self.other}{inner}{self.other}")
 
 
 def _is_pass_only(block: cst.BaseSuite) -> bool:

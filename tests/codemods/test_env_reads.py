@@ -633,6 +633,46 @@ CASES = [
         """,
     ),
     (
+        "inside-f-string",
+        """
+        import os
+
+        CACHES = {"default": {"LOCATION": f"redis://{os.getenv('REDIS_HOST', 'localhost')}:6379/1"}}
+        """,
+        """
+        CACHES = {"default": {"LOCATION": f"redis://{env.get('REDIS_HOST', default='localhost')}:6379/1"}}
+        """,
+    ),
+    (
+        "database-update-and-subscript",
+        """
+        import os
+        import dj_database_url
+
+        DATABASES["default"].update(dj_database_url.config(conn_max_age=600))
+        DATABASES["default"]["HOST"] = os.getenv("DB_HOST", "localhost")
+        """,
+        """
+        import dj_database_url
+
+        DATABASES["default"].update(dj_database_url.parse(env.get("DATABASE_URL", build_default="postgresql://dum:dum@localhost/dummy"), conn_max_age=600))
+        DATABASES["default"]["HOST"] = env.get("DB_HOST", default="localhost")
+        """,
+    ),
+    (
+        "django-cache-url",
+        """
+        import django_cache_url
+
+        SESSION_CACHE = django_cache_url.config(default="locmem://")
+        """,
+        """
+        import django_cache_url
+
+        SESSION_CACHE = django_cache_url.parse(env.get("CACHE_URL", default="locmem://"))
+        """,
+    ),
+    (
         "system-vars-untouched",
         """
         import os
@@ -963,6 +1003,19 @@ def test_mismatching_signatures_are_a_blocker() -> None:
         """
     )
     assert [f.level for f in result.followups] == ["blocker"]
+
+
+def test_subscript_assignments_of_databases_are_preset_owned() -> None:
+    result = run(
+        """
+        import os
+        DATABASES["default"]["HOST"] = os.getenv("DB_HOST", "localhost")
+        """
+    )
+    assert result.scratch["modelw_preset_owned"] == [
+        {"setting": "DATABASES", "old_names": ["DB_HOST"], "line": 2, "env_var": "DATABASE_URL"}
+    ]
+    assert "DB_HOST" not in records(result)
 
 
 def test_second_run_keeps_records() -> None:
