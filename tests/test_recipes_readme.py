@@ -74,3 +74,43 @@ def test_fleet_script_on_the_tools_branch_then_merge(tmp_path):
     assert main(["report", "merge", str(fleet / "batch-report"), str(report_path)]) == 0
     batch = json.loads((fleet / "batch-report" / "report.json").read_text())
     assert [r["name"] for r in batch["repositories"]] == ["acme-shop"]
+
+
+def _audit_hook_landed() -> bool:
+    from model_w.migrate.commands import migrate_cmd
+
+    return "is_audit" in Path(migrate_cmd.__file__).read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    not _audit_hook_landed(),
+    reason="needs the audit hook in commands/migrate_cmd.py (notes/requests-recipes.md)",
+    strict=True,
+)
+def test_migrate_with_audit_recipe_never_writes(tmp_path):
+    from tests.conftest import snapshot_tree
+
+    repo = init_repo(copy_fixture("classic", tmp_path / "shop"))
+    before = snapshot_tree(repo)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "model_w.migrate",
+            "migrate",
+            "--recipe",
+            "audit",
+            "--yes",
+            "--report",
+            str(tmp_path / "audit.json"),
+            str(repo),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert result.returncode in (0, 1), result.stdout + result.stderr
+    assert snapshot_tree(repo) == before
+    assert json.loads((tmp_path / "audit.json").read_text())["mode"] == "dry-run"
