@@ -39,15 +39,23 @@ legacy settings module reads its configuration into Model W's
 `scratch["modelw_preset_owned"]`: list of `{"setting", "old_names", "line",
 "env_var"}` for module-level assignments of preset-owned settings
 (`SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", ...)`, `DATABASES = {...}`,
-a Redis `CACHES`...). The codemods leave those assignments untouched; the
-settings step deletes them. `env_var` (additive key) is the preset variable
-that replaces the setting.
+`DATABASES["default"][...] = ...`, a Redis `CACHES` or broker...). The
+settings step deletes them. `hardcoded_env` leaves them as they are;
+`env_reads` only rewrites the reads inside them so the module stays valid
+(preset variables with exactly the preset's signature, e.g.
+`SECRET_KEY = env.get("SECRET_KEY", build_default="xxx")`; `DB_*` parts as
+plain `env.get` calls without records of their own: they are folded into
+DATABASE_URL's `old_names`). `env_var` (additive key) is the preset variable
+that replaces the setting. One setting may appear several times (one entry
+per assignment line).
 
 `scratch["modelw_secrets"]`: list of secret literal values moved out of the
 code (the engine refuses to commit a blob containing one). Only values worth
-guarding are listed: at least 8 characters, and not also used as a plain
-literal elsewhere in the module (a dev password equal to the database name
-would otherwise block every commit that mentions the project).
+guarding are listed: judged a credential (by name, or by detect-secrets'
+plugins), at least 8 characters, not a placeholder (`change-me`,
+`...example...`), and not also used as a literal elsewhere in the module (a
+dev password equal to the database name would otherwise block every commit
+that mentions the project). `local_value` still carries every value.
 
 `scratch["database_engine"]`: `{"engine": "sqlite3"|"mysql"|..., "name": str
 or None, "line": int}` when the legacy DATABASES is not PostgreSQL (a blocker
@@ -56,6 +64,10 @@ for the settings step: Model W needs PostgreSQL, model-w.md 12.1).
 `scratch["modelw_sentry_options"]` (sentry_init only): list of `{"line",
 "options": {kwarg: source}, "literals": {kwarg: value}, "traces_sample_rate":
 float or None}`, one per removed `sentry_sdk.init(...)` call.
+
+Run on its own output, a codemod changes nothing, and `env_reads` records the
+`env.get(...)` calls it finds again (without `old_names`), so the records
+survive a re-run on a migrated branch.
 
 Naming rules (`env_name_for`): a legacy name that is (after dropping a
 `DJANGO_` prefix) one of the preset's variables keeps the preset's name and
@@ -405,9 +417,7 @@ def dotenv_text(value: Any, is_yaml: bool) -> str | None:
         if isinstance(value, tuple):
             value = list(value)
         text = yaml.safe_dump(value, default_flow_style=True, width=10_000).strip()
-        if text.endswith("\n..."):
-            text = text[: -len("\n...")]
-        return text.removesuffix("\n...").strip()
+        return text.removesuffix("...").strip()
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
