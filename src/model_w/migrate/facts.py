@@ -1,7 +1,7 @@
 """Facts: what is true of a repository, found by reading files only.
 
 Plain dataclasses so that `modelw inspect --json` is a stable, documented
-schema (see README "JSON schema of `modelw inspect --json`"). Every path is
+schema (documented field by field in docs/inspect-schema.md). Every path is
 POSIX and relative to the repository root; "" is the root itself.
 """
 
