@@ -8,6 +8,7 @@ the first commit, and the branch the user was on is never modified.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,10 @@ from model_w.migrate.changeset import Changeset, FileChange, FollowUp
 from model_w.migrate.engine import Decide, PreviewSink, RunOutcome, run_plan
 from model_w.migrate.errors import UserError
 from model_w.migrate.facts import Facts, GitFacts
-from model_w.migrate.plan import Plan, build_plan
+from model_w.migrate.plan import Plan, PlanEntry, build_plan
 from model_w.migrate.workspace import Workspace
+
+OnStart = Callable[[PlanEntry], None]
 
 
 @dataclass
@@ -121,7 +124,7 @@ def default_answers(session: Session, overrides: dict[str, Any] | None = None) -
     return answers
 
 
-def dry_run(session: Session, answers: Answers) -> MigrationResult:
+def dry_run(session: Session, answers: Answers, on_start: OnStart | None = None) -> MigrationResult:
     """Every planned step on the overlay; nothing is written."""
     done: list[str] = []
     if session.repo and session.git.branch == answers.branch:
@@ -165,7 +168,12 @@ def preflight_apply(session: Session, branch: str) -> tuple[bool, list[str]]:
     return False, []
 
 
-def apply(session: Session, answers: Answers, decide: Decide | None = None) -> MigrationResult:
+def apply(
+    session: Session,
+    answers: Answers,
+    decide: Decide | None = None,
+    on_start: OnStart | None = None,
+) -> MigrationResult:
     """Commit each planned step on the migration branch.
 
     Without `decide` (non-interactive), every step is first computed in

@@ -122,6 +122,12 @@ def run(args: argparse.Namespace) -> int:
 
     out = console()
     branch = args.branch or DEFAULT_BRANCH
+    if args.recipe:
+        from model_w.migrate.recipes import load_recipe
+
+        if load_recipe(Path(args.recipe)).is_audit:
+            args.dry_run = True  # an audit recipe previews and reports only, never writes
+            args.yes = False
     if args.patch and not args.dry_run:
         raise UserError("--patch only goes with --dry-run", "add --dry-run")
     path = Path(args.path)
