@@ -106,7 +106,10 @@ def test_full_session_commits_each_step(tiny):
     assert ".env" in (tiny / ".gitignore").read_text()
     assert clean(tiny)
     # the order of the session: summary of the facts, plan, each step, summary
-    order = [out.index(s) for s in ("What modelw found", "Plan", "Step 1/2", "Step 2/2", "Summary")]
+    order = [
+        out.index(s)
+        for s in ("Settings and environment", "Plan", "Step 1/2", "Step 2/2", "Summary")
+    ]
     assert order == sorted(order), out
     assert "diff --git a/.gitignore b/.gitignore" in out
     assert "Committed" in out
@@ -217,6 +220,19 @@ def test_dirty_tree_is_refused_before_any_question(tiny):
     (tiny / "tiny" / "settings.py").write_text("DEBUG = False\n")
     with pytest.raises(UserError, match="uncommitted changes"):
         run(tiny, CTRL_C)
+
+
+def test_compact_facts_view_when_no_other(tiny, monkeypatch):
+    from model_w.migrate import interactive
+    from model_w.migrate.report import facts_view
+
+    monkeypatch.delattr(facts_view, "render_facts")
+    monkeypatch.delattr(facts_view, "print_facts", raising=False)
+    console = text_console()
+    interactive.show_facts(console, migration.open_session(tiny).facts)
+    shown = console.file.getvalue()
+    assert "What modelw found" in shown and "tiny.settings" in shown
+    assert max(len(line) for line in shown.splitlines()) <= 80
 
 
 def test_not_a_repository_is_refused(tmp_path):

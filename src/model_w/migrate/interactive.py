@@ -316,7 +316,9 @@ def show_facts(console: Console, facts: Facts) -> None:
         from model_w.migrate.report import facts_view  # type: ignore[attr-defined]
     except ImportError:
         facts_view = None
-    printer = getattr(facts_view, "print_facts", None) if facts_view else None
+    printer = None
+    for name in ("print_facts", "render_facts"):
+        printer = printer or (getattr(facts_view, name, None) if facts_view else None)
     if printer is not None:
         printer(console, facts)
         return
