@@ -76,18 +76,7 @@ def test_fleet_script_on_the_tools_branch_then_merge(tmp_path):
     assert [r["name"] for r in batch["repositories"]] == ["acme-shop"]
 
 
-def _audit_hook_landed() -> bool:
-    from model_w.migrate.commands import migrate_cmd
-
-    return "is_audit" in Path(migrate_cmd.__file__).read_text()
-
-
 @pytest.mark.slow
-@pytest.mark.xfail(
-    not _audit_hook_landed(),
-    reason="needs the audit hook in commands/migrate_cmd.py (notes/requests-recipes.md)",
-    strict=True,
-)
 def test_migrate_with_audit_recipe_never_writes(tmp_path):
     from tests.conftest import snapshot_tree
 

@@ -21,7 +21,6 @@ import json
 import multiprocessing
 import os
 import re
-import subprocess
 import sys
 import time
 import traceback
@@ -146,14 +145,9 @@ def make_specs(sources: list[str], base: Path | None = None) -> list[RepoSpec]:
 
 
 def _clone(url: str, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    result = subprocess.run(
-        ["git", "clone", "--quiet", url, str(dest)], capture_output=True, text=True, env=env
-    )
-    if result.returncode != 0:
-        lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
-        raise UserError(f"git clone {url} failed: {lines[-1] if lines else 'unknown error'}")
+    from model_w.migrate import gitops
+
+    gitops.clone(url, dest)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -431,17 +425,15 @@ def ci_matrix_entry(source: str, base: Path | None = None) -> dict[str, str]:
     if not is_url(source):
         local = (base / source) if not Path(source).is_absolute() else Path(source)
         if local.is_dir():
-            result = subprocess.run(
-                ["git", "-C", str(local), "remote", "get-url", "origin"],
-                capture_output=True,
-                text=True,
-            )
-            if result.returncode != 0 or not result.stdout.strip():
+            from model_w.migrate import gitops
+
+            origin = gitops.remote_url(local)
+            if not origin:
                 raise UserError(
                     f"{source}: a local repository without an 'origin' remote cannot run in CI",
                     "list repositories by URL (or owner/name on GitHub)",
                 )
-            url = result.stdout.strip()
+            url = origin
         elif SHORTHAND_RE.match(source):
             return {"name": safe_name(source.split("/")[1]), "repository": source, "url": ""}
         else:

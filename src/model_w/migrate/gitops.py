@@ -246,3 +246,23 @@ def restore_clean(repo: Repo, created: list[str]) -> None:
             while folder != repo.root and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
                 folder = folder.parent
+
+
+# -- other repositories (batch runs) -----------------------------------------
+def clone(url: str, dest: Path) -> None:
+    """Clone a repository for a batch run; a one-line UserError when it fails."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
+    result = subprocess.run(
+        ["git", "clone", "--quiet", url, str(dest)], capture_output=True, text=True, env=env
+    )
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+        raise UserError(f"git clone {url} failed: {lines[-1] if lines else 'unknown error'}")
+
+
+def remote_url(path: Path, remote: str = "origin") -> str | None:
+    result = subprocess.run(
+        ["git", "-C", str(path), "remote", "get-url", remote], capture_output=True, text=True
+    )
+    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
