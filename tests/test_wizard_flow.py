@@ -307,3 +307,30 @@ def test_no_terminal_never_prompts(tiny):
     assert "--dry-run" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert snapshot_tree(tiny) == before
+
+
+def test_ctrl_c_while_a_step_runs_keeps_the_last_complete_step(tiny, monkeypatch):
+    from model_w.migrate.steps.dotfiles import DotfilesStep
+
+    def interrupted(self, ctx):
+        ctx.workspace.write("half-done.txt", "x\n")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(DotfilesStep, "run", interrupted)
+    code, out = run(tiny, questions(tiny), START, APPLY)
+    assert code == 130, out
+    assert trailers(tiny) == ["gitignore"]
+    assert not (tiny / "half-done.txt").exists()
+    assert clean(tiny)
+    assert "Interrupted" in out and "last complete step" in out
+
+
+def test_no_diff_flag_shows_the_diff_only_on_request(tiny):
+    console = text_console()
+    args = argparse.Namespace(project_dir=None, save_recipe=None, no_diff=True)
+    with answering(questions(tiny), START, APPLY, DIFF, APPLY):
+        code = run_wizard(tiny, args, {"steps": SPINE}, console=console)
+    out = console.file.getvalue()
+    assert code == 0, out
+    assert "diff --git a/.gitignore" not in out
+    assert out.count("diff --git a/.editorconfig") == 1

@@ -183,7 +183,9 @@ def _session(
         return EXIT_OK
 
     # 5. Step by step.
-    decider = StepDecider(out, asker, total=len(planned))
+    decider = StepDecider(
+        out, asker, total=len(planned), show_diff=not getattr(args, "no_diff", False)
+    )
     progress.started = True
     result = migration.apply(session, answers, decide=decider)
     decider.finish()
@@ -415,8 +417,9 @@ def _services(facts: Facts) -> list[str]:
 class StepDecider:
     """The `decide` callback of migration.apply: show a step, ask, return the choice."""
 
-    def __init__(self, console: Console, asker: Asker, total: int) -> None:
+    def __init__(self, console: Console, asker: Asker, total: int, show_diff: bool = True) -> None:
         self.console = console
+        self.show_diff = show_diff
         self.asker = asker
         self.total = total
         self.index = 0
@@ -473,7 +476,8 @@ class StepDecider:
                 name = f"{change.old_path} -> {change.path}"
             local = " (local, never committed)" if change.local else ""
             console.print(f"  {what:8} {escape(name)}{local}", soft_wrap=True)
-        page(console, lambda: _print_diff(console, changeset))
+        if self.show_diff:
+            page(console, lambda: _print_diff(console, changeset))
         print_followups(console, changeset.followups, title="Follow-ups of this step")
 
 

@@ -46,6 +46,8 @@ def env_files(result: MigrationResult, root: Path | None) -> dict[str, list[str]
     for change in _applied_changes(result):
         if change.local and change.after is not None:
             found[change.path] = env_names(change.after.decode("utf-8", "replace"))
+    if root is not None:  # a later step may have moved the file: keep what is on disk
+        found = {p: n for p, n in found.items() if (Path(root) / p).is_file()}
     if root is not None and not found:
         for candidate in (".env", "api/.env"):
             path = Path(root) / candidate
