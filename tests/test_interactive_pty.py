@@ -48,11 +48,11 @@ QUESTIONS = [
 END = len(QUESTIONS)
 
 
-def spawn(repo: Path, *args: str) -> pexpect.spawn:
+def spawn(repo: Path, *args: str, pager: str = "cat") -> pexpect.spawn:
     env = {
         **os.environ,
         "TERM": "xterm",
-        "PAGER": "cat",  # the diff is paged with $PAGER when taller than the screen
+        "PAGER": pager,  # the diff is paged with $PAGER when taller than the screen
         "PROMPT_TOOLKIT_NO_CPR": "1",
         "COLUMNS": "80",
         "LINES": "40",
@@ -214,3 +214,21 @@ def test_no_color_and_80_columns(make_repo):
     assert not re.search(r"\x1b\[[0-9;]*[1-9][0-9;]*m", shown.split("Names the Python")[0])
     widest = max(len(line.rstrip()) for line in shown.replace("\r", "").splitlines())
     assert widest <= 80
+
+
+def test_a_long_diff_goes_through_the_pager(make_repo):
+    import io
+
+    repo = make_repo(FIXTURE)
+    child = spawn(repo, "--only", "gitignore,settings-env", pager="sed 's/^/PAGED: /'")
+    transcript = io.StringIO()
+    child.logfile_read = transcript
+    answer_everything(child)
+    child.close()
+    assert child.exitstatus == 0
+    shown = plain(transcript.getvalue()).replace("\r", "")
+    paged = [line for line in shown.splitlines() if line.startswith("PAGED: ")]
+    # the settings diff is taller than 40 lines: paged; the .gitignore one fits: not paged
+    assert any("diff --git a/myproject/settings.py" in line for line in paged), shown[-3000:]
+    assert "\ndiff --git a/.gitignore b/.gitignore" in shown
+    assert not any("diff --git a/.gitignore" in line for line in paged)
