@@ -334,3 +334,19 @@ def test_no_diff_flag_shows_the_diff_only_on_request(tiny):
     assert code == 0, out
     assert "diff --git a/.gitignore" not in out
     assert out.count("diff --git a/.editorconfig") == 1
+
+
+def test_resume_takes_the_answers_saved_with_the_branch(tiny):
+    import json
+
+    from model_w.migrate import gitops
+
+    run(tiny, questions(tiny), START, APPLY, QUIT)
+    repo = gitops.open_repo(tiny)
+    state = gitops.load_state(repo, "modelw/migrate")
+    state["answers"] = {"project_name": "Saved Name", "unknown_key": 1}
+    gitops._state_file(repo, "modelw/migrate").write_text(json.dumps(state))
+    code, out = run(tiny, RESUME, questions(tiny, resumed=True), START, APPLY)
+    assert code == 0, out
+    assert "default 'Saved Name'" in out.replace("\n", " ")
+    assert "package saved_name  dashed saved-name" in out

@@ -266,8 +266,8 @@ def ask_answers(
         "Project name?",
         defaults.project_name,
         help=(
-            f"Names the Python package under api/ and the Docker images; default"
-            f" '{defaults.project_name}' comes from the Django project package."
+            "Names the Python package under api/ and the Docker images"
+            f" (default '{defaults.project_name}')."
         ),
         validate=check_name,
     )
