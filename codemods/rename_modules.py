@@ -692,13 +692,21 @@ class _AstScan(ast.NodeVisitor):
             return
         if not node.module:
             return
-        new_module = self.mm.map(node.module)
         star = len(node.names) == 1 and node.names[0].name == "*"
-        if not star:
+        if star:
+            new_module = self.mm.map(node.module)
+        else:
+            parents = set()
             for alias in node.names:
-                if self.mm.map(f"{node.module}.{alias.name}") != f"{new_module}.{alias.name}":
-                    self.bail = True  # names now live in other modules: libcst splits it
+                full_new = self.mm.map(f"{node.module}.{alias.name}")
+                if not full_new.endswith("." + alias.name):
+                    self.bail = True  # renamed name: libcst adds an alias
                     return
+                parents.add(full_new[: -len(alias.name) - 1])
+            if len(parents) != 1:
+                self.bail = True  # names now live in several modules: libcst splits it
+                return
+            new_module = parents.pop()
         if new_module == node.module:
             return
         line = self.lines[node.lineno - 1]

@@ -310,3 +310,11 @@ def test_runs_through_libcst_cli(tmp_path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "m.py").read_text() == "from shop.apps.blog.models import Post\n"
+
+
+def test_fast_path_moves_a_from_import_whose_names_all_moved_together() -> None:
+    mm = ModuleMap({"shop.settings": "shop.django.settings", "shop.urls": "shop.django.urls"})
+    source = "from shop import settings, urls\nfrom shop.settings import DEBUG\n"
+    expected = "from shop.django import settings, urls\nfrom shop.django.settings import DEBUG\n"
+    assert fast_rename(source, mm) == expected
+    assert run_codemod(RenameModulesCommand, source, mapping=mm).code == expected

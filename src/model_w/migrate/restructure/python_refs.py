@@ -85,7 +85,7 @@ def _run_chunk(jobs: list[Job]) -> list[Outcome]:
 def rewrite_all(jobs: Iterable[Job], mm: ModuleMap, workers: int | None = None) -> list[Outcome]:
     """Rewrite every job; parallel when there are many."""
     jobs = list(jobs)
-    workers = workers or min(os.cpu_count() or 1, 8)
+    workers = workers or int(os.environ.get("MODELW_JOBS", "0")) or min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_THRESHOLD or workers < 2:
         return [_rewrite_one(job, mm) for job in jobs]
     chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
