@@ -383,3 +383,16 @@ def test_moved_modules_import_by_their_new_names(small_repo: Path) -> None:
         env={"PYTHONPATH": str(stub), "PATH": "/usr/bin:/bin"},
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_benchmark_smoke(capsys) -> None:
+    """The benchmark runs end to end on a tiny tree (its ratios are not checked here)."""
+    import importlib.util
+
+    path = Path(__file__).parent.parent / "bench" / "bench_package_layout.py"
+    spec = importlib.util.spec_from_file_location("bench_package_layout", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--apps", "3", "--modules", "7", "--no-dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "ratio libcst / step" in out
