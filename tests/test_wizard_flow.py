@@ -348,5 +348,8 @@ def test_resume_takes_the_answers_saved_with_the_branch(tiny):
     gitops._state_file(repo, "modelw/migrate").write_text(json.dumps(state))
     code, out = run(tiny, RESUME, questions(tiny, resumed=True), START, APPLY)
     assert code == 0, out
-    assert "default 'Saved Name'" in out.replace("\n", " ")
+    assert "(default 'Saved Name')" in " ".join(out.split())
     assert "package saved_name  dashed saved-name" in out
+    # the summary names the branch the migration started from, not itself
+    assert "git log --stat main..modelw/migrate" in out
+    assert "from main, which was not modified" in " ".join(out.split())

@@ -133,6 +133,8 @@ def _session(
     resume, done, session = _preflight(session, path, branch, project_dir, asker, out, progress)
     if resume is None:
         return EXIT_OK
+    repo = session.repo
+    assert repo is not None
 
     # 2. What the tool found.
     show_facts(out, session.facts)
@@ -189,6 +191,10 @@ def _session(
     progress.started = True
     result = migration.apply(session, answers, decide=decider)
     decider.finish()
+    if result.origin_branch == result.branch and repo is not None:
+        # resumed on the migration branch: the origin is the one it started from
+        state = gitops.load_state(repo, answers.branch) or {}
+        result.origin_branch = state.get("origin_branch") or (state.get("origin_sha") or "")[:12]
     if result.interrupted:
         # migration.apply stops on Ctrl-C before it can collect the changesets.
         if not result.outcome.changesets:
