@@ -428,7 +428,8 @@ def ask_step(asker: Asker, changeset: Changeset, index: int, total: int) -> str:
     )
 
 
-def run_wizard(path, args, overrides) -> int:  # pragma: no cover - thin re-export
+def run_wizard(path, args=None, overrides=None, **kwargs: Any) -> int:
+    """The interactive session (`interactive.run_wizard`); the CLI imports it from here."""
     from model_w.migrate.interactive import run_wizard as run
 
-    return run(path, args, overrides)
+    return run(path, args, overrides, **kwargs)

@@ -120,6 +120,8 @@ def print_session_summary(
 
     console.print()
     console.rule("[bold]Summary[/]", align="left")
+    for note in result.notes:
+        console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
     if result.resumed:
         console.print(
             f"Committed by an earlier run: {escape(', '.join(result.resumed))}.", soft_wrap=True
