@@ -64,9 +64,13 @@ def run_plan(
     inspector: Inspector | None = None,
     decide: Decide | None = None,
     on_start: Callable[[PlanEntry], None] | None = None,
+    outcome: RunOutcome | None = None,
 ) -> RunOutcome:
-    """Run every planned step in order; stop at the first failure or a quit."""
-    outcome = RunOutcome()
+    """Run every planned step in order; stop at the first failure or a quit.
+
+    Pass `outcome` to keep what was done so far when Ctrl-C propagates.
+    """
+    outcome = outcome if outcome is not None else RunOutcome()
     current = facts
     for entry in plan.planned:
         step = entry.step

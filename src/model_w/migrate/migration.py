@@ -186,6 +186,9 @@ def apply(
     resume, done = preflight_apply(session, branch)
     plan = build_plan(session.facts, answers, done)
     origin_branch = session.git.branch
+    if resume:
+        state = gitops.load_state(repo, branch) or {}
+        origin_branch = state.get("origin_branch")
     result_notes: list[str] = []
     if session.git.detached:
         result_notes.append(f"HEAD is detached; the migration starts from {session.git.head[:12]}")
@@ -216,7 +219,7 @@ def apply(
         if not pending:
             return result
         if not resume:
-            _start_branch(repo, session, branch)
+            _start_branch(repo, session, answers)
         try:
             for changeset in pending:
                 sha = commit_changeset(repo, changeset, outcome.secrets)
@@ -231,7 +234,7 @@ def apply(
         return result
 
     if not resume:
-        _start_branch(repo, session, branch)
+        _start_branch(repo, session, answers)
     session.workspace.reset_to_disk()
     result = MigrationResult(
         "apply",
@@ -245,7 +248,7 @@ def apply(
         notes=result_notes,
     )
     try:
-        result.outcome = run_plan(
+        run_plan(
             plan,
             session.workspace,
             session.facts,
@@ -253,6 +256,8 @@ def apply(
             CommitSink(repo),
             inspector=session.inspect,
             decide=decide,
+            on_start=on_start,
+            outcome=result.outcome,
         )
     except KeyboardInterrupt:
         result.interrupted = True
@@ -260,10 +265,10 @@ def apply(
     return result
 
 
-def _start_branch(repo: gitops.Repo, session: Session, branch: str) -> None:
+def _start_branch(repo: gitops.Repo, session: Session, answers: Answers) -> None:
     head = gitops.head_sha(repo)
-    gitops.create_and_checkout(repo, branch)
-    gitops.save_state(repo, branch, session.git.branch, head)
+    gitops.create_and_checkout(repo, answers.branch)
+    gitops.save_state(repo, answers.branch, session.git.branch, head, answers.to_json())
 
 
 def abort(path: Path, branch: str) -> str:

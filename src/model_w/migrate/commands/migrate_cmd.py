@@ -197,12 +197,9 @@ def _abort(args: argparse.Namespace, path: Path, branch: str) -> int:
     if not args.yes:
         if not sys.stdin.isatty():
             raise UserError(f"--abort deletes the branch '{branch}'", "confirm with --yes")
-        import questionary
+        from model_w.migrate.wizard import confirm_abort
 
-        ok = questionary.confirm(
-            f"Delete the migration branch '{branch}' and go back?", default=False
-        ).ask()
-        if not ok:
+        if not confirm_abort(branch):
             out.print("Nothing was changed.")
             return EXIT_ERROR
     target = migration.abort(path, branch)
