@@ -136,12 +136,20 @@ def _state_file(repo: Repo, branch: str) -> Path:
     return repo.git_dir / "modelw-migrate" / f"{safe}.json"
 
 
-def save_state(repo: Repo, branch: str, origin_branch: str | None, origin_sha: str) -> None:
+def save_state(
+    repo: Repo,
+    branch: str,
+    origin_branch: str | None,
+    origin_sha: str,
+    answers: dict | None = None,
+) -> None:
+    """Remember where the migration started (for --abort) and its answers (for resume)."""
     path = _state_file(repo, branch)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps({"branch": branch, "origin_branch": origin_branch, "origin_sha": origin_sha})
-    )
+    state = {"branch": branch, "origin_branch": origin_branch, "origin_sha": origin_sha}
+    if answers is not None:
+        state["answers"] = answers
+    path.write_text(json.dumps(state, indent=2))
 
 
 def load_state(repo: Repo, branch: str) -> dict | None:
