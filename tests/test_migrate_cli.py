@@ -174,7 +174,7 @@ def test_failing_step_keeps_the_last_good_commit(make_repo, extra_step, capsys):
         id = "boom"
         title = "Explode"
         why = "to test failures"
-        order = 15
+        order = 27
 
         def run(self, ctx):
             ctx.workspace.write("half-done.txt", "x")
@@ -201,7 +201,7 @@ def test_ctrl_c_during_steps_leaves_the_repo_untouched(make_repo, extra_step):
         id = "interrupt"
         title = "Interrupt"
         why = "to test Ctrl-C"
-        order = 15
+        order = 27
 
         def run(self, ctx):
             raise KeyboardInterrupt
@@ -240,7 +240,7 @@ def test_env_file_is_never_committed(make_repo, extra_step):
         id = "writes-env"
         title = "Write a local env file"
         why = "to test the secret guard"
-        order = 15
+        order = 27
 
         def run(self, ctx):
             ctx.workspace.write(".env", "SECRET_KEY=abcdefgh12345678\n")
@@ -261,7 +261,7 @@ def test_commit_holding_a_secret_is_refused(make_repo, extra_step, capsys):
         id = "leaks"
         title = "Leak a secret"
         why = "to test the secret guard"
-        order = 15
+        order = 27
 
         def run(self, ctx):
             ctx.workspace.write("config.txt", "token = abcdefgh12345678\n")

@@ -1,8 +1,9 @@
 """Make sure local and generated files are ignored by git.
 
 Model W keeps configuration in a git-ignored `.env` (model-w.md 1.1, 5.3);
-the settings step writes secrets there, so it must be ignored before
-anything else runs. The existing file keeps its content and order; missing
+the settings step writes secrets there and ignores `.env` itself (with
+`ensure_ignored`) in its own commit; this step then adds the rest of Model
+W's patterns. The existing file keeps its content and order; missing
 patterns are appended under one marked block.
 """
 
@@ -48,6 +49,25 @@ def missing_patterns(text: str) -> list[str]:
     return [p for p in REQUIRED_PATTERNS if not all(spec.match_file(probe) for probe in PROBES[p])]
 
 
+def ensure_ignored(ws, patterns: list[str], folder: str = "") -> bool:
+    """Append the patterns a `.gitignore` lacks (checked as git would); True if it changed.
+
+    The settings step calls this for `.env` so that the very commit that
+    moves secrets into `.env` already ignores it.
+    """
+    path = f"{folder}/.gitignore" if folder else ".gitignore"
+    text = ws.read(path) if ws.exists(path) else ""
+    spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
+    missing = [
+        p for p in patterns if not spec.match_file(p.rstrip("/") + ("/" if p.endswith("/") else ""))
+    ]
+    if not missing:
+        return False
+    block = ([] if not text.strip() else [""]) + [MARKER, *missing]
+    base = text if text.endswith("\n") or not text else text + "\n"
+    return ws.write(path, base + "\n".join(block) + "\n")
+
+
 @register
 class GitignoreStep(Step):
     id = "gitignore"
@@ -56,7 +76,9 @@ class GitignoreStep(Step):
         "Model W keeps settings and secrets in a local .env file that must never be committed;"
         " virtualenvs, node_modules and build outputs do not belong in git either."
     )
-    order = 10
+    # After settings-env, which already ignores .env in its own commit, so
+    # that the first migration commit no longer holds the legacy secrets.
+    order = 25
 
     def run(self, ctx: StepContext) -> None:
         ws = ctx.workspace
