@@ -39,7 +39,9 @@ def test_whitespace_only_change_is_never_written(tmp_path):
 
 
 def test_move_folder_pairs_renames_and_refuses_overwrite(tmp_path):
-    make_tree(tmp_path, {"proj/manage.py": "m\n", "proj/app/models.py": "x\n", "api/keep.txt": "k\n"})
+    make_tree(
+        tmp_path, {"proj/manage.py": "m\n", "proj/app/models.py": "x\n", "api/keep.txt": "k\n"}
+    )
     ws = Workspace(tmp_path)
     ws.move("proj", "backend")
     assert ws.exists("backend/app/models.py") and not ws.exists("proj/manage.py")
@@ -84,7 +86,9 @@ def test_patch_applies_with_git_apply(tmp_path):
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
     subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "i"], cwd=repo, check=True
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "i"],
+        cwd=repo,
+        check=True,
     )
     ws = Workspace(repo)
     ws.write("p/manage.py", "print(2)\n")
@@ -96,7 +100,9 @@ def test_patch_applies_with_git_apply(tmp_path):
     ws.checkpoint()
     patch = unified_diff(ws.total_changes())
     (tmp_path.parent / "x.patch").write_text(patch)
-    subprocess.run(["git", "apply", "--check", str(tmp_path.parent / "x.patch")], cwd=repo, check=True)
+    subprocess.run(
+        ["git", "apply", "--check", str(tmp_path.parent / "x.patch")], cwd=repo, check=True
+    )
     subprocess.run(["git", "apply", str(tmp_path.parent / "x.patch")], cwd=repo, check=True)
     assert (repo / "api/manage.py").read_text() == "print(2)\n"
     assert (repo / "api/manage.py").stat().st_mode & 0o111
@@ -116,3 +122,75 @@ def test_env_files_are_local(tmp_path):
     ws.write("api/.env", "SECRET_KEY=x\n")
     (change,) = ws.checkpoint()
     assert change.local
+
+
+def test_move_many_equals_one_move_after_another(tmp_path):
+    files = {
+        "proj/settings.py": "A = 1\n",
+        "proj/urls.py": "u = 1\n",
+        "blog/__init__.py": "",
+        "blog/models.py": "m = 1\n",
+        "blog/sub/x.py": "x = 1\n",
+        "blogger/y.py": "y = 1\n",
+    }
+    moves = [("blog", "pkg/apps/blog"), ("proj/settings.py", "pkg/django/settings.py")]
+    one = Workspace(make_tree(tmp_path / "one", files))
+    many = Workspace(make_tree(tmp_path / "many", files))
+    one.write("blog/models.py", "m = 2\n")
+    many.write("blog/models.py", "m = 2\n")
+    pairs = [p for src, dst in moves for p in one.move(src, dst)]
+    assert many.move_many(moves) == pairs
+    assert one.files() == many.files()
+    assert "blogger/y.py" in many.files() and many.is_dir("blogger")
+    assert not many.is_dir("blog") and many.is_dir("pkg/apps")
+    assert many.files("pkg/apps/blog") == [
+        "pkg/apps/blog/__init__.py",
+        "pkg/apps/blog/models.py",
+        "pkg/apps/blog/sub/x.py",
+    ]
+    assert many.read("pkg/apps/blog/models.py") == "m = 2\n"
+    describe = lambda ws: [(c.path, c.old_path, c.before, c.after) for c in ws.checkpoint()]  # noqa: E731
+    assert describe(one) == describe(many)
+
+
+def test_move_many_refuses_a_clash_and_a_missing_source(tmp_path):
+    ws = Workspace(make_tree(tmp_path, {"a/x.py": "", "b/x.py": ""}))
+    with pytest.raises(FileExistsError):
+        ws.move_many([("a", "b")])
+    with pytest.raises(FileNotFoundError):
+        ws.move_many([("nope", "b")])
+    assert ws.files() == ["a/x.py", "b/x.py"]
+
+
+def test_rollback_restores_the_file_index(tmp_path):
+    ws = Workspace(make_tree(tmp_path, {"a/x.py": "", "c.txt": ""}))
+    ws.move("a", "b")
+    ws.write("new.txt", "n\n")
+    ws.rollback()
+    assert ws.files() == ["a/x.py", "c.txt"]
+    assert ws.is_dir("a") and not ws.is_dir("b")
+
+
+def test_disk_reads_are_cached_until_the_file_changes(tmp_path, monkeypatch):
+    make_tree(tmp_path, {"a.txt": "one\n"})
+    ws = Workspace(tmp_path)
+    assert ws.read("a.txt") == "one\n"
+    opened = []
+    real_open = open
+    monkeypatch.setattr("builtins.open", lambda *a, **k: opened.append(a[0]) or real_open(*a, **k))
+    assert ws.read("a.txt") == "one\n"
+    assert opened == []
+    monkeypatch.undo()
+    (tmp_path / "a.txt").write_text("changed, longer\n")
+    assert ws.read("a.txt") == "changed, longer\n"
+
+
+def test_pending_changes_follow_every_edit(tmp_path):
+    ws = Workspace(make_tree(tmp_path, {"a.txt": "one\n"}))
+    assert ws.pending_changes() == []
+    ws.write("a.txt", "two\n")
+    assert [c.after for c in ws.pending_changes()] == [b"two\n"]
+    ws.write("a.txt", "three\n")
+    assert [c.after for c in ws.pending_changes()] == [b"three\n"]
+    ws.delete("a.txt")
+    assert [c.kind for c in ws.pending_changes()] == ["delete"]

@@ -9,9 +9,11 @@ checkpoint into one FileChange list for the step's Changeset.
 
 from __future__ import annotations
 
+import bisect
 import os
 import stat
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from model_w.migrate.changeset import FileChange
@@ -48,6 +50,11 @@ class _Entry:
 
 
 def _norm(path: str | os.PathLike[str]) -> str:
+    return _norm_text(path if isinstance(path, str) else os.fspath(path))
+
+
+@lru_cache(maxsize=65536)
+def _norm_text(path: str) -> str:
     text = PurePosixPath(Path(path).as_posix()).as_posix()
     if text in ("", "."):
         return ""
@@ -62,6 +69,15 @@ def whitespace_only(before: str, after: str) -> bool:
 
 
 class Workspace:
+    """The overlay over the disk.
+
+    Indexes kept up to date by every write, delete and move: the set of
+    current paths (and its sorted list, rebuilt lazily), the paths at the
+    last checkpoint, and a read cache of disk files (checked against their
+    size and modification time). `files()`, `exists()`, `is_dir()` and
+    `move()` therefore cost no walk over the whole tree.
+    """
+
     def __init__(self, root: Path, files: list[str] | None = None) -> None:
         self.root = Path(root).resolve()
         self._base: set[str] = set(
@@ -69,6 +85,64 @@ class Workspace:
         )
         self._entries: dict[str, _Entry] = {}
         self._snapshot: dict[str, _Entry] = {}
+        self._disk_cache: dict[str, tuple[int, int, bytes]] = {}
+        self._skipped: dict[str, bool] = {}
+        self._reindex()
+
+    # -- indexes -------------------------------------------------------------
+    def _reindex(self) -> None:
+        """Rebuild the path indexes from the base listing and the overlay."""
+        self._current = self._apply_layer(self._entries)
+        self._at_snapshot = self._apply_layer(self._snapshot)
+        self._sorted: list[str] | None = None
+        self._version = getattr(self, "_version", 0) + 1
+        self._pending: tuple[int, list[FileChange]] | None = None
+
+    def _apply_layer(self, layer: dict[str, _Entry]) -> set[str]:
+        current = set(self._base)
+        for path, entry in layer.items():
+            if entry.deleted:
+                current.discard(path)
+            else:
+                current.add(path)
+        return current
+
+    def _touch(self) -> None:
+        self._version += 1
+
+    def _set_entry(self, path: str, entry: _Entry) -> None:
+        self._entries[path] = entry
+        if entry.deleted:
+            if path in self._current:
+                self._current.discard(path)
+                self._sorted = None
+        elif path not in self._current:
+            self._current.add(path)
+            self._sorted = None
+        self._touch()
+
+    def _all_sorted(self) -> list[str]:
+        if self._sorted is None:
+            self._sorted = sorted(self._current)
+        return self._sorted
+
+    def _is_skipped(self, path: str) -> bool:
+        skipped = self._skipped.get(path)
+        if skipped is None:
+            skipped = self._skipped[path] = is_skipped(path, self.root)
+        return skipped
+
+    def _read_disk(self, path: str) -> bytes:
+        """A disk file's bytes, read once while its size and mtime stay the same."""
+        full = os.path.join(self.root, path)
+        st = os.stat(full)
+        cached = self._disk_cache.get(path)
+        if cached is not None and cached[0] == st.st_mtime_ns and cached[1] == st.st_size:
+            return cached[2]
+        with open(full, "rb") as handle:
+            data = handle.read()
+        self._disk_cache[path] = (st.st_mtime_ns, st.st_size, data)
+        return data
 
     # -- reading -----------------------------------------------------------
     def exists(self, path: str) -> bool:
@@ -80,23 +154,27 @@ class Workspace:
 
     def is_dir(self, path: str) -> bool:
         prefix = _norm(path)
-        prefix = f"{prefix}/" if prefix else ""
-        return any(f.startswith(prefix) for f in self.files(include_skipped=True))
+        if not prefix:
+            return bool(self._current)
+        prefix = f"{prefix}/"
+        files = self._all_sorted()
+        index = bisect.bisect_left(files, prefix)
+        return index < len(files) and files[index].startswith(prefix)
 
     def files(self, under: str = "", include_skipped: bool = False) -> list[str]:
         """Current files, sorted; build and dependency folders left out unless asked."""
         prefix = _norm(under)
         prefix = f"{prefix}/" if prefix else ""
-        current = set(self._base)
-        for path, entry in self._entries.items():
-            if entry.deleted:
-                current.discard(path)
-            else:
-                current.add(path)
-        result = [p for p in current if p.startswith(prefix)]
+        files = self._all_sorted()
+        if prefix:
+            start = bisect.bisect_left(files, prefix)
+            end = bisect.bisect_left(files, prefix[:-1] + "0", start)  # "0" follows "/"
+            result = files[start:end]
+        else:
+            result = list(files)
         if not include_skipped:
-            result = [p for p in result if not is_skipped(p, self.root)]
-        return sorted(result)
+            result = [p for p in result if not self._is_skipped(p)]
+        return result
 
     def read_bytes(self, path: str) -> bytes:
         path = _norm(path)
@@ -106,8 +184,8 @@ class Workspace:
                 raise FileNotFoundError(path)
             if entry.data is not None:
                 return entry.data
-            return (self.root / entry.disk_src).read_bytes()  # type: ignore[operator]
-        return (self.root / path).read_bytes()
+            return self._read_disk(entry.disk_src)  # type: ignore[arg-type]
+        return self._read_disk(path)
 
     def read(self, path: str) -> str:
         data = self.read_bytes(path)
@@ -174,8 +252,9 @@ class Workspace:
         else:
             new_mode = EXECUTABLE if executable else REGULAR
             moved_from = origin = None
-        self._entries[path] = _Entry(
-            data=data, mode=new_mode, local=local, moved_from=moved_from, origin=origin
+        self._set_entry(
+            path,
+            _Entry(data=data, mode=new_mode, local=local, moved_from=moved_from, origin=origin),
         )
         return True
 
@@ -183,61 +262,70 @@ class Workspace:
         path = _norm(path)
         if not self.exists(path):
             raise FileNotFoundError(path)
-        self._entries[path] = _Entry(deleted=True)
+        self._set_entry(path, _Entry(deleted=True))
 
     def move(self, src: str, dst: str) -> list[tuple[str, str]]:
         """Move a file or a folder; never overwrites. Returns the file moves made."""
-        src, dst = _norm(src), _norm(dst)
+        return self.move_many([(src, dst)])
+
+    def _expand(self, src: str, dst: str) -> list[tuple[str, str]]:
         if src == dst:
             return []
         if self.exists(src):
-            pairs = [(src, dst)]
-        else:
-            prefix = f"{src}/" if src else ""
-            pairs = [
-                (f, dst + "/" + f[len(prefix) :] if dst else f[len(prefix) :])
-                for f in self.files(src, include_skipped=True)
-            ]
-            if not pairs:
-                raise FileNotFoundError(src)
-        clashes = [
-            new for old, new in pairs if self.exists(new) and new not in {o for o, _ in pairs}
+            return [(src, dst)]
+        prefix = f"{src}/" if src else ""
+        pairs = [
+            (f, dst + "/" + f[len(prefix) :] if dst else f[len(prefix) :])
+            for f in self.files(src, include_skipped=True)
         ]
-        if clashes:
-            raise FileExistsError(clashes[0])
-        moved: dict[str, _Entry] = {}
-        at_snapshot = self._snapshot_paths()
-        for old, new in pairs:
-            entry = self._entries.get(old)
-            if entry is None:
-                entry = _Entry(
-                    disk_src=old,
-                    mode=self._disk_mode(old),
-                    local=self.is_local(old),
-                    moved_from=old,
-                    origin=old,
-                )
-            else:
-                entry = replace(
-                    entry,
-                    moved_from=entry.moved_from or (old if old in at_snapshot else None),
-                    origin=entry.origin or (old if old in self._base else None),
-                )
-            moved[new] = entry
-        for old, _ in pairs:
-            self._entries[old] = _Entry(deleted=True)
-        self._entries.update(moved)
+        if not pairs:
+            raise FileNotFoundError(src)
         return pairs
+
+    def move_many(self, moves: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Move files and folders, one after the other; returns every file move made.
+
+        Same result as calling `move` for each pair in order, without a walk
+        over the tree per move. A missing source or a clash raises before
+        anything of that move is changed (earlier moves stay done).
+        """
+        done: list[tuple[str, str]] = []
+        for src, dst in moves:
+            pairs = self._expand(_norm(src), _norm(dst))
+            if not pairs:
+                continue
+            olds = {old for old, _ in pairs}
+            clashes = [new for _, new in pairs if new not in olds and self.exists(new)]
+            if clashes:
+                raise FileExistsError(clashes[0])
+            moved: dict[str, _Entry] = {}
+            for old, new in pairs:
+                entry = self._entries.get(old)
+                if entry is None:
+                    entry = _Entry(
+                        disk_src=old,
+                        mode=self._disk_mode(old),
+                        local=self.is_local(old),
+                        moved_from=old,
+                        origin=old,
+                    )
+                else:
+                    entry = replace(
+                        entry,
+                        moved_from=entry.moved_from or (old if old in self._at_snapshot else None),
+                        origin=entry.origin or (old if old in self._base else None),
+                    )
+                moved[new] = entry
+            for old in olds:
+                self._set_entry(old, _Entry(deleted=True))
+            for new, entry in moved.items():
+                self._set_entry(new, entry)
+            done += pairs
+        return done
 
     def _snapshot_paths(self) -> set[str]:
         """Paths that existed at the last checkpoint."""
-        current = set(self._base)
-        for path, entry in self._snapshot.items():
-            if entry.deleted:
-                current.discard(path)
-            else:
-                current.add(path)
-        return current
+        return set(self._at_snapshot)
 
     # -- checkpoints -------------------------------------------------------
     def _content_in(self, layer: dict[str, _Entry], path: str) -> tuple[bytes | None, int]:
@@ -246,12 +334,10 @@ class Workspace:
         if entry is not None:
             if entry.deleted:
                 return None, REGULAR
-            data = (
-                entry.data if entry.data is not None else (self.root / entry.disk_src).read_bytes()
-            )  # type: ignore[operator]
+            data = entry.data if entry.data is not None else self._read_disk(entry.disk_src)  # type: ignore[arg-type]
             return data, entry.mode
         if path in self._base or (self.root / path).is_file():
-            return (self.root / path).read_bytes(), self._disk_mode(path)
+            return self._read_disk(path), self._disk_mode(path)
         return None, REGULAR
 
     def _changes_since(self, layer: dict[str, _Entry], source_of) -> list[FileChange]:
@@ -298,8 +384,16 @@ class Workspace:
         return changes
 
     def pending_changes(self) -> list[FileChange]:
-        """What changed since the last checkpoint, renames paired."""
-        return self._changes_since(self._snapshot, lambda e: e.moved_from)
+        """What changed since the last checkpoint, renames paired.
+
+        Computed once per state of the overlay: asking again without a
+        write, delete or move in between returns the same list.
+        """
+        if self._pending is not None and self._pending[0] == self._version:
+            return list(self._pending[1])
+        changes = self._changes_since(self._snapshot, lambda e: e.moved_from)
+        self._pending = (self._version, changes)
+        return list(changes)
 
     def total_changes(self) -> list[FileChange]:
         """Everything the overlay changes against the disk: one patch for all steps."""
@@ -308,19 +402,29 @@ class Workspace:
     def checkpoint(self) -> list[FileChange]:
         """Close one step: return its changes and start counting anew."""
         changes = self.pending_changes()
-        self._entries = {p: replace(e, moved_from=None) for p, e in self._entries.items()}
+        self._entries = {
+            p: (replace(e, moved_from=None) if e.moved_from is not None else e)
+            for p, e in self._entries.items()
+        }
         self._snapshot = dict(self._entries)
+        self._at_snapshot = set(self._current)
+        self._touch()
+        self._pending = (self._version, [])
         return changes
 
     def rollback(self) -> None:
         """Drop everything since the last checkpoint (a failed or skipped step)."""
         self._entries = dict(self._snapshot)
+        self._reindex()
 
     def reset_to_disk(self) -> None:
         """Forget the overlay and list the files again (after a commit)."""
         self._base = set(list_files(self.root, include_skipped=True))
         self._entries = {}
         self._snapshot = {}
+        self._disk_cache = {}
+        self._skipped = {}
+        self._reindex()
 
     # -- applying ----------------------------------------------------------
     def flush(self, changes: list[FileChange]) -> list[str]:
@@ -338,6 +442,9 @@ class Workspace:
                 self._base.add(change.path)
         self._entries = {}
         self._snapshot = {}
+        for path in touched:
+            self._disk_cache.pop(path, None)
+        self._reindex()
         return touched
 
 
