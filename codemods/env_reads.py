@@ -59,6 +59,7 @@ from model_w.migrate.codemods.envvars import (
     PRESET_VARS,
     REDIS_ONLY_SETTINGS,
     SYSTEM_VARS,
+    URL_BUILD_DEFAULTS,
     EnvVar,
     StatementDropper,
     build_default_for,
@@ -1285,7 +1286,8 @@ class EnvReadsCommand(ModelWCodemod):
             )
             read = replace(read, default=MISSING)
         if read.required:
-            build_default = build_default_for(read.kind, new)
+            kind = read.wrap if read.wrap in URL_BUILD_DEFAULTS else read.kind
+            build_default = build_default_for(kind, new)
             expr = env_get(new, build_default=build_default, is_yaml=is_yaml)
         elif read.default_node is not None:
             default_code = self._code(read.default_node)

@@ -629,8 +629,23 @@ def preset_env_get(name: str) -> cst.BaseExpression:
     )
 
 
+#: Build defaults of URL variables parsed into a settings dict, valid for their parser.
+URL_BUILD_DEFAULTS = {
+    "cache": "locmemcache://",
+    "email": "consolemail://",
+    "db": "postgresql://dum:dum@localhost/dummy",
+}
+
+
 def build_default_for(kind: str, name: str) -> Any:
-    """A harmless value for the Docker build (collectstatic) of a required variable."""
+    """A harmless value for the Docker build (collectstatic) of a required variable.
+
+    `kind` is the value's type, or for a URL parsed into a dict (django-environ's
+    `env.cache()`, `env.email_url()`, `env.db()`) the parser: its build default
+    must parse (`https://example.com` is no cache URL).
+    """
+    if kind in URL_BUILD_DEFAULTS:
+        return URL_BUILD_DEFAULTS[kind]
     if kind == "bool":
         return False
     if kind == "int":

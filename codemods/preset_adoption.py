@@ -67,6 +67,11 @@ from model_w.migrate.codemods.settings_values import (
 
 TODO = "# TODO(modelw):"
 
+#: S3 settings the preset reads from the variable of the same name when storages are on.
+STORAGE_CREDENTIALS = frozenset(
+    {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_STORAGE_BUCKET_NAME"}
+)
+
 # Apps that must precede django.contrib.* (admin skins, translation patches,
 # runserver_nostatic): they cannot be placed from inside the block (2.4).
 ORDER_SENSITIVE_APPS = (
@@ -111,6 +116,9 @@ STUBS: dict[str, str] = {
     "INSTALLED_APPS": "[]",
     "CELERY_BROKER_URL": '""',
     "CHANNEL_LAYERS": "{}",
+    "AWS_ACCESS_KEY_ID": '""',
+    "AWS_SECRET_ACCESS_KEY": '""',
+    "AWS_STORAGE_BUCKET_NAME": '""',
 }
 
 EMAIL_MODES = {
@@ -571,6 +579,13 @@ class PresetAdoption(ModelWCodemod):
         self.info["deleted"].append({"setting": name, "reason": reason, "line": self._line(stmt)})
 
     def _generic(self, stmt, name, value, evaluated) -> None:  # noqa: ANN001
+        if name in STORAGE_CREDENTIALS and self.flags.get("enable_storages"):
+            # read by the preset's pre_storages from the variable of the same name
+            self.ev.env_reads.clear()
+            self.ev.eval(value)
+            self._delete(stmt, name, f"set by the preset from {name} (enable_storages)")
+            self._preset_env(stmt, name, evaluated)
+            return
         preset_value = self.preset.settings.get(name, UNKNOWN)
         if (
             preset_value is not UNKNOWN

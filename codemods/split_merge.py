@@ -357,3 +357,298 @@ class RemoveLocalImports(ModelWCodemod):
 
     def leave_Module(self, original, updated):  # noqa: ANN001
         return updated.with_changes(body=self._filter(updated.body))
+
+
+# --- django-split-settings ------------------------------------------------------------
+
+SPLIT_SETTINGS_MODULES = ("split_settings.tools", "split_settings")
+PRODUCTION_STEMS = ("production", "prod", "live")
+DEV_STEMS = ("development", "dev", "local", "develop")
+
+
+@dataclass
+class SplitResult:
+    code: str
+    dev_source: str | None = None  # the dev fragment an env flag chooses, if any
+    dev_path: str | None = None
+    inlined: list[str] = field(default_factory=list)  # fragment paths merged in
+    dropped: list[str] = field(default_factory=list)  # fragment paths not merged in
+    followups: list[dict[str, Any]] = field(default_factory=list)
+
+
+def uses_split_settings(source: str) -> bool:
+    return bool(re.search(r"^\s*from\s+split_settings(\.tools)?\s+import\b", source, re.M))
+
+
+def _glob_to_regex(pattern: str) -> re.Pattern[str]:
+    out = ""
+    for part in re.split(r"(\*\*/|\*|\?)", pattern):
+        out += {"**/": "(?:.*/)?", "*": "[^/]*", "?": "[^/]"}.get(part, re.escape(part))
+    return re.compile(out + r"\Z")
+
+
+def _fragment_pattern(node: cst.BaseExpression) -> tuple[str, bool, bool] | None:
+    """(glob pattern, optional, chosen by a runtime value) of one include() argument."""
+    optional = False
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, (cst.Name, cst.Attribute))
+        and code_of(node.func).strip().rsplit(".", 1)[-1] == "optional"
+        and len(node.args) == 1
+    ):
+        optional = True
+        node = node.args[0].value
+    if isinstance(node, cst.SimpleString) and isinstance(node.evaluated_value, str):
+        return node.evaluated_value, optional, False
+    if isinstance(node, cst.FormattedString):
+        text = ""
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                text += part.value
+            else:
+                text += "*"
+        return text, optional, True
+    return None
+
+
+def _rebase_file_refs(source: str, depth: int) -> str:
+    """`Path(__file__)...parent` chains of a fragment `depth` folders below the module."""
+    if depth <= 0:
+        return source
+
+    def fix(m: re.Match[str]) -> str:
+        count = m.group(2).count(".parent")
+        return m.group(1) + ".parent" * max(count - depth, 0)
+
+    source = re.sub(
+        r"(Path\(__file__\)(?:\.resolve\(\)|\.absolute\(\))?)((?:\.parent)+)", fix, source
+    )
+
+    def fix_dirname(m: re.Match[str]) -> str:
+        count = m.group(0).count("os.path.dirname(")
+        inner = m.group(1)
+        keep = max(count - depth, 0)
+        return "os.path.dirname(" * keep + inner + ")" * keep
+
+    return re.sub(
+        r"(?:os\.path\.dirname\()+(os\.path\.(?:abspath|realpath)\(__file__\))\)+",
+        lambda m: (
+            fix_dirname(m) if m.group(0).count("(") - 1 == m.group(0).count(")") - 1 else m.group(0)
+        ),
+        source,
+    )
+
+
+def inline_split_settings(
+    source: str,
+    path: str,
+    files: list[str],
+    read: Callable[[str], str],
+) -> SplitResult:
+    """Replace django-split-settings' `include(...)` by the fragments it includes.
+
+    Fragments are inlined in order at the place of the `include()` call;
+    `optional()` fragments that do not exist are skipped; glob patterns take
+    every matching file, sorted (as split-settings does). A fragment chosen
+    by a runtime value (`f"environments/{ENV}.py"`) cannot be resolved
+    statically: the production candidate is inlined, the dev candidate is
+    returned as `dev_source` (its differing values become env vars), and
+    every other candidate is reported. `split_settings` imports, the list
+    fed to `include()` and a variable only used to choose a fragment go.
+    """
+    result = SplitResult(code=source)
+    folder = path.rsplit("/", 1)[0] if "/" in path else ""
+    module = cst.parse_module(source)
+    lists: dict[str, cst.BaseExpression] = {}
+    for stmt in module.body:
+        named = _assignment(stmt)
+        if named and isinstance(named[1], (cst.List, cst.Tuple)):
+            lists[named[0]] = named[1]
+    used_names: set[str] = set()
+    body: list[cst.BaseStatement] = []
+    seen: set[str] = set()
+
+    def line(stmt: cst.CSTNode) -> int:
+        return _line_of(source, stmt)
+
+    def fragment(rel: str, stmt: cst.CSTNode) -> list[cst.BaseStatement]:
+        full = posixpath_join(folder, rel)
+        if full in seen:
+            return []
+        seen.add(full)
+        result.inlined.append(full)
+        depth = rel.count("/")
+        original = read(full)
+        text = _rebase_file_refs(original, depth)
+        if "__file__" in text and depth and text == original:
+            result.followups.append(
+                {
+                    "path": full,
+                    "line": 0,
+                    "level": "todo",
+                    "message": f"{full} uses __file__ and is now part of {path}: check the paths it builds",
+                }
+            )
+        tree = cst.parse_module(text)
+        if uses_split_settings(text):
+            inner = inline_split_settings(text, full, files, read)
+            result.inlined.extend(inner.inlined)
+            result.dropped.extend(inner.dropped)
+            result.followups.extend(inner.followups)
+            tree = cst.parse_module(inner.code)
+        return [s for s in tree.body if not _is_docstring(s)]
+
+    def expand(arg: cst.Arg, stmt: cst.CSTNode) -> list[cst.BaseStatement]:
+        if arg.star == "*" and isinstance(arg.value, cst.Name) and arg.value.value in lists:
+            used_names.add(arg.value.value)
+            out: list[cst.BaseStatement] = []
+            for element in lists[arg.value.value].elements:
+                out.extend(expand(cst.Arg(value=element.value), stmt))
+            return out
+        spec = _fragment_pattern(arg.value)
+        if spec is None:
+            result.followups.append(
+                {
+                    "path": path,
+                    "line": line(stmt),
+                    "level": "todo",
+                    "message": f"include({code_of(arg.value).strip()}) cannot be resolved: inline that fragment by hand",
+                }
+            )
+            return []
+        pattern, optional, chosen = spec
+        regex = _glob_to_regex(posixpath_join(folder, pattern))
+        matches = sorted(f for f in files if regex.match(f) and not f.endswith("/__init__.py"))
+        if not chosen:
+            if not matches and not optional:
+                result.followups.append(
+                    {
+                        "path": path,
+                        "line": line(stmt),
+                        "level": "todo",
+                        "message": f"include({pattern!r}): no such file; nothing inlined",
+                    }
+                )
+            out = []
+            for match in matches:
+                out.extend(fragment(posixpath_relative(match, folder), stmt))
+            return out
+        for sub in _walk_names(arg.value):
+            used_names.add(sub)
+        stems = {m.rsplit("/", 1)[-1].removesuffix(".py"): m for m in matches}
+        prod = next((stems[s] for s in PRODUCTION_STEMS if s in stems), None)
+        dev = next((stems[s] for s in DEV_STEMS if s in stems), None)
+        others = [m for m in matches if m not in (prod, dev)]
+        choice = code_of(arg.value).strip()
+        if prod is None:
+            result.followups.append(
+                {
+                    "path": path,
+                    "line": line(stmt),
+                    "level": "blocker" if matches else "todo",
+                    "message": f"include({choice}) is chosen at run time and no production fragment "
+                    f"exists among {', '.join(matches) or 'no file'}: inline the right one by hand",
+                }
+            )
+            result.dropped.extend(m for m in matches)
+            return []
+        note = f"include({choice}) was chosen at run time: {prod} (production) is inlined"
+        if dev is not None:
+            result.dev_source, result.dev_path = read(dev), dev
+            result.dropped.append(dev)
+            note += f"; the values {dev} sets differently are env vars with their dev value in .env"
+        if others:
+            result.dropped.extend(others)
+            note += f"; not carried: {', '.join(others)} (set their values in that environment's env vars)"
+        result.followups.append(
+            {"path": path, "line": line(stmt), "level": "todo", "message": note}
+        )
+        return fragment(posixpath_relative(prod, folder), stmt)
+
+    for stmt in module.body:
+        call = None
+        if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+            expr = stmt.body[0]
+            if isinstance(expr, cst.Expr) and isinstance(expr.value, cst.Call):
+                if code_of(expr.value.func).strip().rsplit(".", 1)[-1] == "include":
+                    call = expr.value
+        if call is None:
+            body.append(stmt)
+            continue
+        inlined: list[cst.BaseStatement] = []
+        for arg in call.args:
+            if arg.keyword is not None:
+                continue  # scope=globals()
+            inlined.extend(expand(arg, stmt))
+        body.extend(inlined)
+    # what only served split-settings goes: its imports, the list fed to
+    # include(), then a variable that only chose a fragment
+    kept: list[cst.BaseStatement] = []
+    for stmt in body:
+        named = _assignment(stmt)
+        if named and named[0] in used_names and named[0] in lists:
+            continue
+        kept.append(stmt)
+    rest_code = "".join(code_of(s) for s in kept)
+    final: list[cst.BaseStatement] = []
+    for stmt in kept:
+        if isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1:
+            small = stmt.body[0]
+            if isinstance(small, (cst.ImportFrom,)) and small.module is not None:
+                if code_of(small.module).strip() in SPLIT_SETTINGS_MODULES:
+                    continue
+            if isinstance(small, cst.Import) and any(
+                code_of(a.name).strip().startswith("split_settings") for a in small.names
+            ):
+                continue
+        named = _assignment(stmt)
+        if named and named[0] in used_names:
+            uses = len(re.findall(rf"\b{re.escape(named[0])}\b", rest_code))
+            if uses <= 1:
+                continue
+        final.append(stmt)
+    # imports first, once
+    head, seen_imports, rest = [], set(), []
+    for stmt in final:
+        if _is_import(stmt):
+            key = code_of(stmt.with_changes(leading_lines=[])).strip()
+            if key not in seen_imports:
+                seen_imports.add(key)
+                head.append(stmt.with_changes(leading_lines=[]))
+            continue
+        rest.append(stmt)
+    docstring = [rest.pop(0)] if rest and _is_docstring(rest[0]) else []
+    if head:
+        head[0] = head[0].with_changes(
+            leading_lines=[cst.EmptyLine(indent=False)] if docstring else []
+        )
+    if rest:
+        rest[0] = rest[0].with_changes(
+            leading_lines=[
+                cst.EmptyLine(indent=False),
+                *[ln for ln in rest[0].leading_lines if ln.comment],
+            ]
+        )
+    result.code = module.with_changes(body=[*docstring, *head, *rest]).code
+    return result
+
+
+def posixpath_join(folder: str, rel: str) -> str:
+    import posixpath
+
+    return posixpath.normpath(posixpath.join(folder, rel)) if folder else posixpath.normpath(rel)
+
+
+def posixpath_relative(path: str, folder: str) -> str:
+    import posixpath
+
+    return posixpath.relpath(path, folder or ".")
+
+
+def _walk_names(node: cst.CSTNode) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, cst.Name):
+        found.add(node.value)
+    for child in node.children:
+        found |= _walk_names(child)
+    return found

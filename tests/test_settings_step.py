@@ -156,3 +156,24 @@ def test_generated_settings_compile(make_repo, fixture):
     for change in ws.checkpoint():
         if change.path.endswith(".py") and change.after is not None:
             compile(change.after.decode(), change.path, "exec")
+
+
+def test_split_settings_include_inlined_and_fragments_removed(make_repo):
+    repo = make_repo("uv_pep621")
+    ws, ctx, _ = run_step(repo)
+    code = ws.read("config/settings.py")
+    assert "split_settings" not in code and "include(" not in code
+    assert 'ROOT_URLCONF = "config.urls"' in code and "with EnvManager(" in code
+    for gone in ("config/components/common.py", "config/environments/development.py"):
+        assert not ws.exists(gone)
+    assert any("chosen at run time" in f.message for f in ctx.followups)
+
+
+def test_env_is_ignored_in_the_step_that_writes_it(make_repo):
+    repo = make_repo("celery_s3_sentry")
+    ws, ctx, _ = run_step(repo)
+    assert ".env" in ws.read(".gitignore").splitlines()
+    # the hardcoded S3 secret moved to .env, no committed file keeps it
+    for change in ws.checkpoint():
+        if change.after is not None and not change.local:
+            assert b"wJalrXUtnFEMI" not in change.after, change.path

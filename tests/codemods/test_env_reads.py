@@ -387,6 +387,20 @@ CASES = [
         """,
     ),
     (
+        "django-environ-required-cache-url-gets-a-cache-build-default",
+        """
+        import environ
+
+        env = environ.Env()
+        CACHES = {"default": env.cache()}
+        """,
+        """
+        import environ
+
+        CACHES = {"default": environ.Env.cache_url_config(env.get("CACHE_URL", build_default="locmemcache://"))}
+        """,
+    ),
+    (
         "django-environ-email-url",
         """
         import environ

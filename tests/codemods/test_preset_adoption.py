@@ -527,3 +527,24 @@ def test_sqlite_database_recorded():
     )
     assert result.scratch["modelw_adoption"]["database"]["engine"] == "django.db.backends.sqlite3"
     assert "DATABASES" not in block(result)
+
+
+def test_storage_credentials_deleted_when_storages_on():
+    source = """
+    AWS_ACCESS_KEY_ID = env.get("AWS_ACCESS_KEY_ID", build_default="xxx")
+    AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    AWS_STORAGE_BUCKET_NAME = env.get("AWS_STORAGE_BUCKET_NAME", build_default="xxx")
+    AWS_S3_CUSTOM_DOMAIN = f"{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"
+    LANGUAGE_CODE = "en"
+    """
+    result = adopt(source, flags={**OFF, "enable_storages": True})
+    assert "wJalrXUtnFEMI" not in result.code
+    assert "AWS_ACCESS_KEY_ID" not in block(result)
+    assert 'AWS_S3_CUSTOM_DOMAIN = f"{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"' in block(result)
+    # the preset injects the bucket name before the block; stub for linters
+    assert 'AWS_STORAGE_BUCKET_NAME = ""' in result.code.split("with EnvManager")[0]
+    names = {r["name"] for r in result.scratch["modelw_env_vars"]}
+    assert {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_STORAGE_BUCKET_NAME"} <= names
+    # storages off: the legacy values stay as overrides
+    off = adopt(source)
+    assert "AWS_ACCESS_KEY_ID = " in block(off)

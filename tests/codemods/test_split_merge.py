@@ -90,3 +90,76 @@ def test_remove_local_imports_codemod_and_idempotency():
     assert len(result.followups) == 2
     again = run_codemod(RemoveLocalImports, result.code, path="p/settings.py", module="p.settings")
     assert not again.changed
+
+
+# --- django-split-settings -------------------------------------------------------------
+
+SPLIT_FILES = {
+    "config/settings.py": textwrap.dedent(
+        '''\
+        """Split settings."""
+        import os
+
+        from split_settings.tools import include, optional
+
+        ENV = os.environ.get("DJANGO_ENV", "development")
+
+        base_settings = [
+            "components/common.py",
+            "components/d*.py",
+            f"environments/{ENV}.py",
+            optional("environments/local.py"),
+        ]
+
+        include(*base_settings)
+        LAST = 1
+        '''
+    ),
+    "config/components/__init__.py": "",
+    "config/components/common.py": "from pathlib import Path\n\nBASE_DIR = Path(__file__).resolve().parent.parent.parent\nTIMEOUT = 10\n",
+    "config/components/db.py": "import os\n\nDB = os.environ.get('DB', 'x')\n",
+    "config/components/dz.py": "DZ = 2\n",
+    "config/environments/__init__.py": "",
+    "config/environments/development.py": "DEBUG = True\nTIMEOUT = 1\n",
+    "config/environments/production.py": "DEBUG = False\n",
+    "config/environments/staging.py": "DEBUG = False\n",
+}
+
+
+def test_split_settings_include_is_inlined_in_order():
+    from model_w.migrate.codemods.split_merge import inline_split_settings, uses_split_settings
+
+    files = sorted(SPLIT_FILES)
+    result = inline_split_settings(
+        SPLIT_FILES["config/settings.py"], "config/settings.py", files, SPLIT_FILES.__getitem__
+    )
+    code = result.code
+    assert not uses_split_settings(code) and "include(" not in code and "base_settings" not in code
+    assert "ENV =" not in code  # only chose a fragment
+    # order: common, then the glob matches sorted, then production, then the rest
+    order = [code.index(k) for k in ("BASE_DIR =", "DB =", "DZ =", "DEBUG = False", "LAST = 1")]
+    assert order == sorted(order)
+    # __file__ rebased: the fragment lived one folder deeper
+    assert "BASE_DIR = Path(__file__).resolve().parent.parent\n" in code
+    assert code.count("import os") == 1
+    assert result.dev_path == "config/environments/development.py"
+    assert "config/environments/staging.py" in result.dropped
+    assert any("chosen at run time" in f["message"] for f in result.followups)
+    # optional missing fragment: silently skipped; the result compiles
+    compile(code, "settings.py", "exec")
+
+
+def test_split_settings_missing_fragment_and_unresolvable_choice():
+    from model_w.migrate.codemods.split_merge import inline_split_settings
+
+    source = textwrap.dedent(
+        """\
+        from split_settings.tools import include
+        include("missing.py", f"env/{X}.py")
+        """
+    )
+    result = inline_split_settings(source, "s/settings.py", ["s/settings.py"], lambda p: "")
+    messages = [f["message"] for f in result.followups]
+    assert any("no such file" in m for m in messages)
+    assert any("chosen at run time" in m for m in messages)
+    assert "split_settings" not in result.code

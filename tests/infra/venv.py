@@ -52,6 +52,7 @@ FIXTURE_PACKAGES = (
     "whitenoise",
     "djangorestframework",
     "environs",
+    "Pillow",
 )
 
 

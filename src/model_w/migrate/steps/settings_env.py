@@ -37,7 +37,13 @@ from typing import Any
 
 from model_w.migrate.codemods.base import ModelWCodemod
 from model_w.migrate.codemods.preset_adoption import PresetAdoption
-from model_w.migrate.codemods.split_merge import LOCAL_MODULE, RemoveLocalImports, merge_settings
+from model_w.migrate.codemods.split_merge import (
+    LOCAL_MODULE,
+    RemoveLocalImports,
+    inline_split_settings,
+    merge_settings,
+    uses_split_settings,
+)
 
 from model_w.migrate.answers import Answers
 from model_w.migrate.envfiles import (
@@ -130,7 +136,9 @@ class SettingsEnv(Step):
         dev_records: list[dict[str, Any]] = []
         source = ws.read(target.path)
 
-        # 1. split settings
+        # 1. split settings (django-split-settings' include() first)
+        if uses_split_settings(source):
+            source = self._split_settings(ctx, target, dev_records)
         chain = self._chain(target, by_name)
         if len(chain) > 1 or (main.module != target.module and main.module in by_name):
             source = self._merge(ctx, target, main, by_name, dev_records)
@@ -175,11 +183,27 @@ class SettingsEnv(Step):
         # 4. .env-template and .env
         for record in dev_records:
             self._merge_record(records, record, dev=True)
+        records[:] = self._still_read(records, result.code)
         self._database(ctx, target, adoption, records, facts)
         self._required(records, adoption, facts, answers)
         self._env_files(ctx, records)
 
     # -- helpers -------------------------------------------------------------------
+    @staticmethod
+    def _still_read(records: list[dict[str, Any]], code: str) -> list[dict[str, Any]]:
+        """Drop project variables whose setting the preset adoption deleted.
+
+        A legacy `STATIC_ROOT = env("STATIC_ROOT", ...)` is converted by the
+        env codemods, then deleted as a Model W convention: nothing reads
+        STATIC_ROOT any more, so it must not be documented in `.env-template`.
+        """
+        kept = []
+        for record in records:
+            name = record["name"]
+            if record.get("preset_owned") or re.search(rf"[\"']{re.escape(name)}[\"']", code):
+                kept.append(record)
+        return kept
+
     def _production(self, facts, answers, main, by_name) -> SettingsModule | None:  # noqa: ANN001
         wanted = answers.production_settings
         if wanted and wanted in by_name:
@@ -205,6 +229,47 @@ class SettingsEnv(Step):
 
         walk(module)
         return order
+
+    def _split_settings(self, ctx: StepContext, target: SettingsModule, dev_records) -> str:  # noqa: ANN001
+        """Inline django-split-settings' fragments into the settings module.
+
+        The fragments (and the environment fragments an env flag chose
+        between) are deleted: the merged module is the only settings module,
+        and a dev fragment's differing values become env vars (dev value in
+        `.env`), as for split settings (split_merge.merge_settings).
+        """
+        ws = ctx.workspace
+        files = ws.files()
+        split = inline_split_settings(ws.read(target.path), target.path, files, ws.read)
+        code = split.code
+        if split.dev_source is not None:
+            dev_name = "__modelw_split_dev__"
+            is_package = target.path.endswith("__init__.py")
+
+            def sources(dotted: str):  # noqa: ANN202
+                if dotted == target.module:
+                    return code, target.path, is_package
+                if dotted == dev_name:
+                    return split.dev_source, split.dev_path, False
+                return None
+
+            merged = merge_settings(target.module, sources, dev=dev_name)
+            code = merged.code
+            dev_records.extend(merged.env_vars)
+            split.followups.extend(merged.followups)
+        for item in split.followups:
+            ctx.follow_up(item["path"], item["line"], item["message"], item.get("level", "todo"))
+        gone = [p for p in [*split.inlined, *split.dropped] if p != target.path and ws.exists(p)]
+        for path in dict.fromkeys(gone):
+            ws.delete(path)
+        # a fragment folder left with only its __init__.py goes too
+        for folder in {posixpath.dirname(p) for p in gone}:
+            init = posixpath.join(folder, "__init__.py")
+            left = [f for f in ws.files(folder) if f != init and "__pycache__" not in f]
+            if not left and ws.exists(init) and not ws.read(init).strip():
+                ws.delete(init)
+        ws.write(target.path, code)
+        return code
 
     def _merge(self, ctx: StepContext, target, main, by_name, dev_records) -> str:  # noqa: ANN001
         ws = ctx.workspace
@@ -310,16 +375,7 @@ class SettingsEnv(Step):
         for value in scratch.get("modelw_secrets", []):
             if isinstance(value, str) and value:
                 ctx.secrets.add(value)
-        options = scratch.get("modelw_sentry_options") or []
-        for item in options:
-            extra = ", ".join(f"{k}={v}" for k, v in (item.get("options") or {}).items())
-            if extra:
-                ctx.follow_up(
-                    "",
-                    item.get("line", 0),
-                    f"sentry_sdk.init removed (the preset initialises Sentry); its options were: {extra}",
-                    "info",
-                )
+        # sentry_sdk.init options: codemods/sentry_init.py reports them itself
 
     def _database(
         self,
@@ -474,9 +530,30 @@ class SettingsEnv(Step):
                 r["local_value"] = "yes"
                 r["example"] = "yes"
 
+    @staticmethod
+    def _ignore_env(ws, project_dir: str) -> None:  # noqa: ANN001
+        """Ignore `.env` in this step's own commit, before the file holds secrets.
+
+        A `.env` pattern without a slash matches in every folder, so the root
+        `.gitignore` is enough; a root rule anchored elsewhere (`/.env`) does
+        not cover the project folder, which then gets its own `.gitignore`.
+        """
+        import pathspec
+
+        from model_w.migrate.steps.gitignore import ensure_ignored
+
+        ensure_ignored(ws, [".env"])
+        if not project_dir:
+            return
+        root = ws.read(".gitignore") if ws.exists(".gitignore") else ""
+        spec = pathspec.GitIgnoreSpec.from_lines(root.splitlines())
+        if not spec.match_file(posixpath.join(project_dir, ".env")):
+            ensure_ignored(ws, [".env"], folder=project_dir)
+
     def _env_files(self, ctx: StepContext, records: list[dict[str, Any]]) -> None:
         ws = ctx.workspace
         project_dir = ctx.facts.django.project_dir if ctx.facts.django else ""
+        self._ignore_env(ws, project_dir)
         docs: list[EnvVarDoc] = [from_record(r) for r in records]
         examples: dict[str, str] = {}
         for name in EXAMPLE_FILES:
@@ -487,14 +564,25 @@ class SettingsEnv(Step):
         for doc, record in zip(docs, records, strict=True):
             if record["name"] == "DEBUG":
                 doc.example = "yes"
+            if doc.example is None and not doc.secret:
+                # the documented example (.env.example...), else the build default
+                build = record.get("build_default")
+                doc.example = examples.get(doc.name) or (
+                    build if isinstance(build, str) and build else None
+                )
             if doc.name in ("SECRET_KEY", "DATABASE_URL", "BASE_URL"):
                 doc.required = True  # the preset requires them whatever a record says
             if doc.required and not doc.local_value:
                 # a required variable without a legacy value: a documented
                 # example file (.env.example...) first, then the safe example;
                 # a secret key is generated by render_local
-                doc.local_value = examples.get(doc.name) or next(
-                    (examples[o] for o in doc.old_names if examples.get(o)), None
+                # (never for a secret: an example file holds placeholders, and
+                # a SECRET_KEY is better generated)
+                doc.local_value = (
+                    None
+                    if doc.secret
+                    else examples.get(doc.name)
+                    or next((examples[o] for o in doc.old_names if examples.get(o)), None)
                 )
                 if doc.local_value is None and not doc.secret:
                     doc.local_value = doc.example or None
