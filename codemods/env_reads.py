@@ -251,13 +251,22 @@ class EnvReadsCommand(ModelWCodemod):
             ),
         )
 
-    def __init__(self, context: CodemodContext, helper_policy: str = "keep-with-todo") -> None:
+    def __init__(
+        self,
+        context: CodemodContext,
+        helper_policy: str = "keep-with-todo",
+        helper_policies: dict[str, str] | None = None,
+    ) -> None:
+        """`helper_policy` applies to every helper; `helper_policies` decides per
+        helper name (the wizard's or a recipe's `unknown-env-helper:<name>`)."""
         super().__init__(context)
-        if helper_policy not in HELPER_POLICIES:
-            raise ValueError(
-                f"unknown helper_policy {helper_policy!r}; use one of {', '.join(HELPER_POLICIES)}"
-            )
+        for policy in [helper_policy, *(helper_policies or {}).values()]:
+            if policy not in HELPER_POLICIES:
+                raise ValueError(
+                    f"unknown helper_policy {policy!r}; use one of {', '.join(HELPER_POLICIES)}"
+                )
         self.helper_policy = helper_policy
+        self.helper_policies = dict(helper_policies or {})
         self.tree: cst.Module = cst.Module([])
         self.replacements: dict[cst.CSTNode, Any] = {}
         self.todo_comments: dict[cst.CSTNode, str] = {}
@@ -659,7 +668,7 @@ class EnvReadsCommand(ModelWCodemod):
             return Read(None)
         template = helper.template
         if template is None:
-            if self.helper_policy != "inline":
+            if self.policy_for(helper.name) != "inline":
                 return None
             lowered = helper.name.lower()
             kind = next(
@@ -1218,6 +1227,9 @@ class EnvReadsCommand(ModelWCodemod):
                     return True
         return False
 
+    def policy_for(self, helper: str) -> str:
+        return self.helper_policies.get(helper, self.helper_policy)
+
     def _short(self, node: cst.CSTNode) -> str:
         code = " ".join(self._code(node).split())
         return code if len(code) <= 80 else code[:77] + "..."
@@ -1681,13 +1693,13 @@ class EnvReadsCommand(ModelWCodemod):
         for helper in self.helpers.values():
             node = helper.node
             refs = self._unconsumed_refs(helper.name, node)
-            converted = helper.plain or self.helper_policy == "inline"
+            converted = helper.plain or self.policy_for(helper.name) == "inline"
             if converted and not refs:
                 self._remove(node)
                 continue
             if helper.plain:
                 continue
-            if self.helper_policy == "inline":
+            if self.policy_for(helper.name) == "inline":
                 continue
             message = (
                 f"{helper.name}() reads the environment but {helper.reason}; "

@@ -177,3 +177,20 @@ def test_env_is_ignored_in_the_step_that_writes_it(make_repo):
     for change in ws.checkpoint():
         if change.after is not None and not change.local:
             assert b"wJalrXUtnFEMI" not in change.after, change.path
+
+
+def test_env_helper_decisions_reach_the_env_reads_codemod(make_repo):
+    # default: the non-plain helper is kept with a TODO
+    repo = make_repo("vue_vite")
+    ws, ctx, _ = run_step(repo)
+    assert "def envsecret" in ws.read("dashboard/settings.py")
+    assert any("envsecret()" in f.message for f in ctx.followups)
+    # a per-helper decision (wizard or recipe) inlines it
+    repo = make_repo("vue_vite")
+    ws, ctx, _ = run_step(repo, decisions={"unknown-env-helper:envsecret": "inline"})
+    code = ws.read("dashboard/settings.py")
+    assert "def envsecret" not in code and "envsecret(" not in code
+    # the recipe-wide policy does the same
+    repo = make_repo("vue_vite")
+    ws, _, _ = run_step(repo, policies={"unknown_env_helper": "inline"})
+    assert "def envsecret" not in ws.read("dashboard/settings.py")

@@ -981,9 +981,43 @@ def test_non_plain_helper_inlined_by_policy() -> None:
     assert [f.level for f in result.followups] == ["info", "info"]
 
 
+def test_helper_policy_per_helper() -> None:
+    source = """
+        import os
+
+
+        def envsecret(name, default=None):
+            path = os.environ.get(f"{name}_FILE")
+            if path:
+                return open(path).read()
+            return os.environ.get(name, default)
+
+
+        def envfancy(name):
+            value = os.environ.get(name)
+            return value.upper() if value else value
+
+
+        API_KEY = envsecret("API_KEY")
+        MODE = envfancy("MODE")
+        """
+    result = run(source, helper_policies={"envsecret": "inline"})
+    assert 'API_KEY = env.get("API_KEY", default=None)' in result.code
+    assert "def envsecret" not in result.code
+    assert "# TODO(modelw): envfancy() reads the environment" in result.code
+    assert 'MODE = envfancy("MODE")' in result.code
+    # the mapping beats the global policy, both ways
+    kept = run(source, helper_policy="inline", helper_policies={"envfancy": "keep-with-todo"})
+    assert "def envfancy" in kept.code and "def envsecret" not in kept.code
+    again = run(result.code, helper_policies={"envsecret": "inline"})
+    assert again.code == result.code
+
+
 def test_unknown_helper_policy_is_refused() -> None:
     with pytest.raises(ValueError, match="helper_policy"):
         run("X = 1\n", helper_policy="guess")
+    with pytest.raises(ValueError, match="helper_policy"):
+        run("X = 1\n", helper_policies={"envx": "guess"})
 
 
 def test_unconvertible_reads_are_follow_ups() -> None:

@@ -154,8 +154,13 @@ class SettingsEnv(Step):
 
         # 2. env reads
         for command in env_codemods():
+            kwargs = (
+                self._helper_policies(facts, answers)
+                if command.__name__ == "EnvReadsCommand"
+                else {}
+            )
             try:
-                result = ctx.codemod(command, source, path=target.path)
+                result = ctx.codemod(command, source, path=target.path, **kwargs)
             except TypeError:
                 continue
             source = result.code
@@ -189,6 +194,22 @@ class SettingsEnv(Step):
         self._env_files(ctx, records)
 
     # -- helpers -------------------------------------------------------------------
+    @staticmethod
+    def _helper_policies(facts: Facts, answers: Answers) -> dict[str, Any]:
+        """What the wizard or a recipe decided for project env helpers.
+
+        Per helper: `decisions["unknown-env-helper:<name>"]`, else the
+        `unknown_env_helper` policy, else keep-with-todo.
+        """
+        default = answers.policies.get("unknown_env_helper") or "keep-with-todo"
+        names = {h.name for h in facts.env.helpers} if facts.env else set()
+        prefix = "unknown-env-helper:"
+        names |= {k[len(prefix) :] for k in answers.decisions if k.startswith(prefix)}
+        per_helper = {
+            name: answers.decisions.get(f"{prefix}{name}") or default for name in sorted(names)
+        }
+        return {"helper_policy": default, "helper_policies": per_helper}
+
     @staticmethod
     def _still_read(records: list[dict[str, Any]], code: str) -> list[dict[str, Any]]:
         """Drop project variables whose setting the preset adoption deleted.
