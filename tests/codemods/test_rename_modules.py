@@ -318,3 +318,23 @@ def test_fast_path_moves_a_from_import_whose_names_all_moved_together() -> None:
     expected = "from shop.django import settings, urls\nfrom shop.django.settings import DEBUG\n"
     assert fast_rename(source, mm) == expected
     assert run_codemod(RenameModulesCommand, source, mapping=mm).code == expected
+
+
+def test_the_ast_fast_path_never_imports_libcst() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from model_w.migrate.codemods.rename_modules import fast_rename\n"
+        "from model_w.migrate.restructure.python_refs import Job, rewrite_all\n"
+        "from model_w.migrate.codemods.rename_modules import ModuleMap\n"
+        "mm = ModuleMap({'blog': 'shop.apps.blog'})\n"
+        "assert fast_rename('from blog.models import Post\\n', mm) is not None\n"
+        "out = rewrite_all([Job('a.py', 'import json\\nfrom blog import models\\n', 'a', False)], mm)\n"
+        "assert out[0].code == 'import json\\nfrom shop.apps.blog import models\\n', out\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'libcst'))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

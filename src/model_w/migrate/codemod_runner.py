@@ -10,9 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import libcst as cst
-from libcst.codemod import CodemodContext, SkipFile, TransformFailure, transform_module
-
 from model_w.migrate.changeset import FollowUp
 from model_w.migrate.errors import UserError
 
@@ -26,6 +23,11 @@ class CodemodResult:
 
 
 def run_codemod(command: type, source: str, path: str = "", **kwargs: Any) -> CodemodResult:
+    # libcst is imported here, not at module level: paths that never run a
+    # codemod (the `ast` fast paths) do not pay for it
+    import libcst as cst
+    from libcst.codemod import CodemodContext, SkipFile, TransformFailure, transform_module
+
     context = CodemodContext(filename=path or None, full_module_name=None)
     instance = command(context, **kwargs)
     try:

@@ -80,6 +80,7 @@ class Workspace:
 
     def __init__(self, root: Path, files: list[str] | None = None) -> None:
         self.root = Path(root).resolve()
+        self._root = str(self.root)
         self._base: set[str] = set(
             files if files is not None else list_files(self.root, include_skipped=True)
         )
@@ -134,7 +135,7 @@ class Workspace:
 
     def _read_disk(self, path: str) -> bytes:
         """A disk file's bytes, read once while its size and mtime stay the same."""
-        full = os.path.join(self.root, path)
+        full = os.path.join(self._root, path)
         st = os.stat(full)
         cached = self._disk_cache.get(path)
         if cached is not None and cached[0] == st.st_mtime_ns and cached[1] == st.st_size:
@@ -146,11 +147,13 @@ class Workspace:
 
     # -- reading -----------------------------------------------------------
     def exists(self, path: str) -> bool:
-        path = _norm(path)
+        return self._exists(_norm(path))
+
+    def _exists(self, path: str) -> bool:
         entry = self._entries.get(path)
         if entry is not None:
             return not entry.deleted
-        return path in self._base or (self.root / path).is_file()
+        return path in self._base or os.path.isfile(os.path.join(self._root, path))
 
     def is_dir(self, path: str) -> bool:
         prefix = _norm(path)
@@ -207,7 +210,7 @@ class Workspace:
 
     def _disk_mode(self, path: str) -> int:
         try:
-            st = os.lstat(self.root / path)
+            st = os.lstat(os.path.join(self._root, path))
         except FileNotFoundError:
             return REGULAR
         if stat.S_ISLNK(st.st_mode):
@@ -271,7 +274,7 @@ class Workspace:
     def _expand(self, src: str, dst: str) -> list[tuple[str, str]]:
         if src == dst:
             return []
-        if self.exists(src):
+        if self._exists(src):
             return [(src, dst)]
         prefix = f"{src}/" if src else ""
         pairs = [
@@ -295,7 +298,7 @@ class Workspace:
             if not pairs:
                 continue
             olds = {old for old, _ in pairs}
-            clashes = [new for _, new in pairs if new not in olds and self.exists(new)]
+            clashes = [new for _, new in pairs if new not in olds and self._exists(new)]
             if clashes:
                 raise FileExistsError(clashes[0])
             moved: dict[str, _Entry] = {}
@@ -305,7 +308,7 @@ class Workspace:
                     entry = _Entry(
                         disk_src=old,
                         mode=self._disk_mode(old),
-                        local=self.is_local(old),
+                        local=PurePosixPath(old).name in LOCAL_FILE_NAMES,
                         moved_from=old,
                         origin=old,
                     )
@@ -336,18 +339,20 @@ class Workspace:
                 return None, REGULAR
             data = entry.data if entry.data is not None else self._read_disk(entry.disk_src)  # type: ignore[arg-type]
             return data, entry.mode
-        if path in self._base or (self.root / path).is_file():
+        if path in self._base or os.path.isfile(os.path.join(self._root, path)):
             return self._read_disk(path), self._disk_mode(path)
         return None, REGULAR
 
     def _changes_since(self, layer: dict[str, _Entry], source_of) -> list[FileChange]:
-        touched = set(self._entries) | set(layer)
+        # a path holding the very same entry in both layers did not change
+        touched = {p for p, e in self._entries.items() if layer.get(p) is not e}
+        touched.update(p for p, e in layer.items() if self._entries.get(p) is not e)
         changes: list[FileChange] = []
         paired: set[str] = set()
         for path in sorted(touched):
             entry = self._entries.get(path)
             src = source_of(entry) if entry is not None and not entry.deleted else None
-            if not src or src == path or self.exists(src):
+            if not src or src == path or self._exists(src):
                 continue
             before, old_mode = self._content_in(layer, src)
             if before is None:

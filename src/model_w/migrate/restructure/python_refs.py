@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from model_w.migrate.codemods.rename_modules import ModuleMap, RenameModulesCommand, fast_rename
+from model_w.migrate.codemods.rename_modules import ModuleMap, fast_rename
 
 PARALLEL_THRESHOLD = 200
 CHUNK = 64
@@ -50,6 +50,8 @@ def _rewrite_one(job: Job, mm: ModuleMap) -> Outcome:
         code = None
     followups: list[tuple[int, str, str]] = []
     if code is None:
+        from model_w.migrate.codemods.rename_modules_cst import RenameModulesCommand
+
         from model_w.migrate.codemod_runner import run_codemod
         from model_w.migrate.errors import UserError
 
