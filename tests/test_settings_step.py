@@ -90,6 +90,9 @@ def test_classic_sqlite_blocker_env_files_and_secrets(make_repo):
     blockers = [f for f in ctx.followups if f.level == "blocker"]
     command = "dumpdata --natural-foreign --natural-primary -e contenttypes -e auth.Permission -o data.json"
     assert any(command in b.message and "loaddata" in b.message for b in blockers)
+    # one database blocker only, at the DATABASES line
+    db = [b for b in blockers if "PostgreSQL" in b.message]
+    assert len(db) == 1 and db[0].line > 0
     changes = {c.path: c for c in ws.checkpoint()}
     assert changes[".env"].local and not changes[".env-template"].local
 

@@ -417,9 +417,18 @@ class SettingsEnv(Step):
             name = self._db_name(db, facts)
             url = f"postgres://{name}:{name}@localhost/{name}"
             kind = "SQLite" if "sqlite" in bad else "MySQL" if "mysql" in bad else bad
+            # one blocker: the env codemods' short one (they also run alone)
+            # gives way to this one, with the full commands, at its line
+            short = [
+                f
+                for f in ctx.followups
+                if f.level == "blocker" and f.message.startswith("the database engine is ")
+            ]
+            line = next((f.line for f in short if f.line), 0)
+            ctx.followups[:] = [f for f in ctx.followups if f not in short]
             ctx.follow_up(
                 target.path,
-                0,
+                line,
                 f"Model W needs PostgreSQL; the legacy database is {kind}. Move the data: on the legacy branch run "
                 "`python manage.py dumpdata --natural-foreign --natural-primary -e contenttypes -e auth.Permission -o data.json`; "
                 f"create the PostgreSQL database `{name}` (`createdb {name}`), set DATABASE_URL in .env "
