@@ -396,3 +396,33 @@ def test_benchmark_smoke(capsys) -> None:
     assert bench.main(["--apps", "3", "--modules", "7", "--no-dry-run"]) == 0
     out = capsys.readouterr().out
     assert "ratio libcst / step" in out
+
+
+APPS_PY_SAMPLES = [
+    'from django.apps import AppConfig\n\n\nclass BlogConfig(AppConfig):\n    name = "blog"\n',
+    'from django import apps\n\n\nclass BlogConfig(apps.AppConfig):\n    """Doc."""\n\n'
+    '    default_auto_field = "x"\n    name = "blog"  # the module\n\n    def ready(self):\n'
+    "        pass\n",
+    'class BlogConfig(AppConfig):\n    name = "blog"\n    label = "old"\n',
+    'class BlogConfig(AppConfig):\n  name = (\n      "blog"\n  )\n  verbose_name = "B"\n',
+    'class BlogConfig(AppConfig):\n    name = "blog"; verbose_name = "B"\n',
+    'class BlogConfig(AppConfig): name = "blog"\n',
+    'class BlogConfig(AppConfig):\n    verbose_name = "B"\n',
+    'class A(AppConfig):\n    name = "blog"\n\n\nclass B(AppConfig):\n    name = "blog"\n',
+    "def f():\n    class Inner(AppConfig):\n        name: str = 'blog'\n    return Inner\n",
+    "import os\n",
+    'class Weird(make_base()):\n    name = "blog"\n',
+]
+
+
+@pytest.mark.parametrize("source", APPS_PY_SAMPLES)
+def test_ensure_label_fast_path_equals_libcst(source):
+    import libcst as cst
+
+    from model_w.migrate.restructure import appconfig
+
+    tool = appconfig._add_label_class()("blog", "shop.apps.blog")
+    expected = (cst.parse_module(source).visit(tool).code, tool.configs)
+    fast = appconfig._fast_ensure_label(source, "blog")
+    assert fast is None or fast == expected
+    assert appconfig.ensure_label(source, "shop.apps.blog", "blog") == expected

@@ -261,8 +261,7 @@ class ApiLayout(Step):
                     f"{top} stayed at the repository root: move it into api/ if it belongs to Django",
                     "info",
                 )
-        for src, dst in moves:
-            ws.move(src, dst)
+        ws.move_many(moves)
 
         packages = {m.split(".")[0] for m in known_modules(ws.files(), API)}
         path_moves = list(moves)

@@ -17,7 +17,6 @@ from pathlib import PurePosixPath
 from model_w.migrate.answers import Answers
 from model_w.migrate.facts import Facts
 from model_w.migrate.restructure.appconfig import ensure_label, new_apps_py
-from model_w.migrate.restructure.file_depth import deepen
 from model_w.migrate.restructure.modules import (
     LayoutPlan,
     join,
@@ -235,12 +234,11 @@ class PackageLayout(Step):
         mm = plan.module_map(known)
 
         old_modules: dict[str, str] = {}
-        for src, dst in plan.moves:
-            for old, new in ws.move(src, dst):
-                if new.endswith(".py"):
-                    name = module_of(old, root)
-                    if name:
-                        old_modules[new] = name
+        for old, new in ws.move_many(plan.moves):
+            if new.endswith(".py"):
+                name = module_of(old, root)
+                if name:
+                    old_modules[new] = name
 
         target = join(root, pkg)
         for init in (join(target, "__init__.py"), join(target, "django", "__init__.py")):
@@ -301,6 +299,8 @@ class PackageLayout(Step):
             source = ws.read(path)
             if "__file__" not in source:
                 continue
+            from model_w.migrate.restructure.file_depth import deepen  # libcst: only when needed
+
             try:
                 code, count = deepen(source, inner, extra)
             except Exception:
