@@ -97,7 +97,8 @@ def test_no_commit_contains_a_secret(migrated, name):
     if not env_file.is_file():
         pytest.fail("the migration wrote no api/.env")
     commits = git(repo, "rev-list", "main..HEAD").split()
-    legacy = "".join(p.read_text(errors="ignore") for p in (FIXTURES / name).rglob("*") if p.is_file())
+    # the values the settings step moves out of the legacy Python code
+    legacy = "".join(p.read_text(errors="ignore") for p in (FIXTURES / name).rglob("*.py"))
     for key, value in parse_env(env_file).items():
         if SECRET_NAMES.search(key) and len(value) >= 8 and value in legacy:
             found = subprocess.run(

@@ -61,7 +61,7 @@ def test_builtin_files_validate_against_schema_alone():
 
 
 def test_builtin_steps():
-    assert builtin_recipe("settings-only").steps == ["gitignore", "settings-env"]
+    assert builtin_recipe("settings-only").steps == ["settings-env", "gitignore"]
     restructure = builtin_recipe("restructure-only").steps
     assert "settings-env" not in restructure and "api-layout" in restructure
     assert builtin_recipe("audit").is_audit
@@ -156,7 +156,7 @@ def test_list_form_steps_with_options(tmp_path):
         """,
     )
     recipe = load_recipe(path)
-    assert recipe.steps == ["gitignore", "settings-env"]
+    assert recipe.steps == ["settings-env", "gitignore"]
     assert recipe.answers_overrides() == {
         "steps": ["gitignore", "settings-env"],
         "step_options": {"settings-env": {"keep_helpers": True}},
@@ -190,7 +190,7 @@ def test_extends_relative_path_and_composition(tmp_path):
     )
     recipe = load_recipe(path)
     # child include re-includes what the parent excluded
-    assert recipe.steps == ["gitignore", "settings-env", "dotfiles"]
+    assert recipe.steps == ["settings-env", "gitignore", "dotfiles"]
     assert recipe.answers == {"package_layout": "keep", "project_name": "shop"}
     assert recipe.branch == "modelw/settings"  # from settings-only
     assert recipe.description == "Team defaults."
