@@ -116,51 +116,64 @@ class PresetVar:
 
 DUMMY_DATABASE_URL = "postgresql://dum:dum@localhost/dummy"
 
-PRESET_VARS: dict[str, PresetVar] = {
-    v.name: v
-    for v in (
-        PresetVar("DEBUG", "django", "Debug mode (yes/no)", default=False, is_yaml=True),
-        PresetVar("SECRET_KEY", "django", "Django secret key", build_default="xxx"),
-        PresetVar(
-            "BASE_URL", "django", "Public URL of the site", build_default="https://example.com"
-        ),
-        PresetVar("TIME_ZONE", "django", "Time zone", default="Europe/Madrid"),
-        PresetVar(
-            "ENVIRONMENT", "django", "Environment name (Redis prefixes, Sentry)", readable=False
-        ),
-        PresetVar(
-            "DATABASE_URL", "database", "PostgreSQL database URL", build_default=DUMMY_DATABASE_URL
-        ),
-        PresetVar(
-            "POOL_DB_CONNECTIONS",
-            "database",
-            "Keep DB connections open",
-            default=False,
-            is_yaml=True,
-        ),
-        PresetVar("REDIS_URL", "cache", "Redis URL (cache, Celery)", default="redis://localhost"),
-        PresetVar("SENTRY_DSN", "sentry", "Sentry DSN", default=None),
-        PresetVar("EMAIL_MODE", "email", "console, mailjet or mandrill", default="console"),
-        PresetVar("MAILJET_API_KEY_PUBLIC", "email", "Mailjet public key", readable=False),
-        PresetVar("MAILJET_API_KEY_PRIVATE", "email", "Mailjet private key", readable=False),
-        PresetVar("MANDRILL_API_KEY", "email", "Mandrill API key", readable=False),
-        PresetVar("MAILJET_API_TOKEN", "email", "Mailjet SMS token", readable=False),
-        PresetVar("SMS_MODE", "email", "console or mailjet", default="console"),
-        PresetVar("AWS_ACCESS_KEY_ID", "storage", "S3 access key", build_default="xxx"),
-        PresetVar("AWS_SECRET_ACCESS_KEY", "storage", "S3 secret key", build_default="xxx"),
-        PresetVar("AWS_STORAGE_BUCKET_NAME", "storage", "S3 bucket", build_default="xxx"),
-        PresetVar("AWS_S3_CUSTOM_DOMAIN", "storage", "CDN domain of the bucket"),
-        PresetVar("STORAGES_MODE", "storage", "s3 or do", default="s3"),
-        PresetVar("DO_REGION", "storage", "DigitalOcean Spaces region", default="ams3"),
-        PresetVar(
-            "STORAGE_MAKE_FILES_PUBLIC",
-            "storage",
-            "Serve uploaded files publicly",
-            build_default=False,
-            is_yaml=True,
-        ),
-    )
+#: How the tool presents each preset variable it maps legacy reads to:
+#: (group, comment, readable). The signature (default, build default, YAML)
+#: comes from the knowledge JSON of the target release (`preset_vars`).
+PRESET_VAR_DOCS: dict[str, tuple[str, str, bool]] = {
+    "DEBUG": ("django", "Debug mode (yes/no)", True),
+    "SECRET_KEY": ("django", "Django secret key", True),
+    "BASE_URL": ("django", "Public URL of the site", True),
+    "TIME_ZONE": ("django", "Time zone", True),
+    "ENVIRONMENT": ("django", "Environment name (Redis prefixes, Sentry)", False),
+    "DATABASE_URL": ("database", "PostgreSQL database URL", True),
+    "POOL_DB_CONNECTIONS": ("database", "Keep DB connections open", True),
+    "REDIS_URL": ("cache", "Redis URL (cache, Celery)", True),
+    "SENTRY_DSN": ("sentry", "Sentry DSN", True),
+    "EMAIL_MODE": ("email", "console, mailjet or mandrill", True),
+    "MAILJET_API_KEY_PUBLIC": ("email", "Mailjet public key", False),
+    "MAILJET_API_KEY_PRIVATE": ("email", "Mailjet private key", False),
+    "MANDRILL_API_KEY": ("email", "Mandrill API key", False),
+    "MAILJET_API_TOKEN": ("email", "Mailjet SMS token", False),
+    "SMS_MODE": ("email", "console or mailjet", True),
+    "AWS_ACCESS_KEY_ID": ("storage", "S3 access key", True),
+    "AWS_SECRET_ACCESS_KEY": ("storage", "S3 secret key", True),
+    "AWS_STORAGE_BUCKET_NAME": ("storage", "S3 bucket", True),
+    "AWS_S3_CUSTOM_DOMAIN": ("storage", "CDN domain of the bucket", True),
+    "STORAGES_MODE": ("storage", "s3 or do", True),
+    "DO_REGION": ("storage", "DigitalOcean Spaces region", True),
+    "STORAGE_MAKE_FILES_PUBLIC": ("storage", "Serve uploaded files publicly", True),
 }
+
+DEFAULT_RELEASE = "2024.10"
+
+
+def preset_vars(release: str = DEFAULT_RELEASE) -> dict[str, PresetVar]:
+    """The preset variables of one release, their `env.get` signature from its knowledge JSON.
+
+    ENVIRONMENT's build default only applies when its context-dependent default
+    does not; it is never read with env.get by the settings (readable=False).
+    """
+    from model_w.migrate.knowledge import load_release
+
+    known = load_release(release)["env_vars"]
+    out: dict[str, PresetVar] = {}
+    for name, (group, comment, readable) in PRESET_VAR_DOCS.items():
+        data = known.get(name)
+        if data is None:
+            continue
+        out[name] = PresetVar(
+            name,
+            group,
+            comment,
+            default=data.get("default") if data.get("has_default") else MISSING,
+            build_default=(data.get("build_default") if data.get("has_build_default") else MISSING),
+            is_yaml=bool(data.get("is_yaml")),
+            readable=readable,
+        )
+    return out
+
+
+PRESET_VARS: dict[str, PresetVar] = preset_vars()
 
 #: Settings the preset sets from its own variables: setting -> env var.
 PRESET_OWNED_SETTINGS: dict[str, str] = {

@@ -1099,3 +1099,32 @@ def test_libcst_cli(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert target.read_text() == 'SITE_NAME = env.get("SITE_NAME", default="Shop")\n'
+
+
+@pytest.mark.parametrize("release", ["2024.10", "2025.7", "2026.7"])
+def test_preset_vars_follow_the_knowledge_of_each_release(release) -> None:
+    import json
+    from pathlib import Path
+
+    from model_w.migrate.codemods.envvars import MISSING, preset_vars
+
+    import model_w.migrate.knowledge as knowledge
+
+    data = json.loads((Path(knowledge.__file__).parent / f"{release}.json").read_text())
+    got = preset_vars(release)
+    assert got, release
+    for name, var in got.items():
+        known = data["env_vars"][name]
+        assert var.is_yaml == known["is_yaml"], name
+        assert (var.default is MISSING) == (not known["has_default"]), name
+        if known["has_default"]:
+            assert var.default == known["default"], name
+        if known["has_build_default"]:
+            assert var.build_default == known["build_default"], name
+        else:
+            assert var.build_default is MISSING, name
+    # model-w.md 5.2's signatures, the ones a migration must never break
+    assert (got["DEBUG"].default, got["DEBUG"].is_yaml) == (False, True)
+    assert got["SECRET_KEY"].build_default == "xxx"
+    assert got["REDIS_URL"].default == "redis://localhost"
+    assert got["DATABASE_URL"].build_default == "postgresql://dum:dum@localhost/dummy"
