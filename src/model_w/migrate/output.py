@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from functools import lru_cache
 
 from rich.console import Console
 
@@ -19,27 +18,25 @@ def color_enabled(stream=None) -> bool:
 
 
 def make_console(stderr: bool = False) -> Console:
+    """Colour only on a terminal without NO_COLOR; the terminal's width when
+    there is one (NO_COLOR included), a fixed 100 columns when piped."""
     stream = sys.stderr if stderr else sys.stdout
     color = color_enabled(stream)
+    tty = hasattr(stream, "isatty") and stream.isatty()
     return Console(
         file=stream,
         stderr=stderr,
         no_color=not color,
-        force_terminal=color if color else None,
+        force_terminal=True if color else None,
         color_system="auto" if color else None,
         highlight=False,
-        soft_wrap=not color,
-        width=None if color else 100,
+        soft_wrap=not tty,
+        width=None if tty else 100,
     )
 
 
 def console() -> Console:
     return make_console(False)
-
-
-@lru_cache(maxsize=1)
-def _err() -> Console:
-    return make_console(True)
 
 
 def console_err() -> Console:
