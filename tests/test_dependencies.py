@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -25,24 +24,10 @@ from model_w.migrate.knowledge import load_release
 from model_w.migrate.steps import StepContext, get_step
 from model_w.migrate.workspace import Workspace
 
-POETRY_HOME = Path.home() / ".cache" / "modelw-migrate-tests" / "poetry"
-
 
 @pytest.fixture(scope="session")
-def poetry() -> Path:
-    """A throw-away venv with Poetry, built once and cached across sessions."""
-    binary = POETRY_HOME / "bin" / "poetry"
-    if not binary.exists():
-        POETRY_HOME.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "venv", str(POETRY_HOME)], check=True)
-        result = subprocess.run(
-            [str(POETRY_HOME / "bin" / "pip"), "install", "-q", "poetry"],
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            pytest.skip(f"cannot install poetry: {result.stderr[-300:]}")
-    return binary
+def poetry(poetry_bin: Path) -> Path:
+    return poetry_bin
 
 
 def poetry_check(poetry: Path, folder: Path) -> subprocess.CompletedProcess:

@@ -58,3 +58,16 @@ def pg_database(postgres: PostgresServer) -> Iterator[str]:
     url = postgres.create_database(name)
     yield url
     postgres.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def poetry_bin() -> Path:
+    """Poetry in a cached venv of its own (built once, safe across xdist workers)."""
+    import sys
+
+    from tests.infra.venv import _python_version, build_venv, venv_key
+
+    requirements = ["poetry>=1.8"]
+    version = _python_version(sys.executable)
+    python = build_venv(venv_key("poetry", version, requirements), sys.executable, requirements)
+    return python.parent / "poetry"

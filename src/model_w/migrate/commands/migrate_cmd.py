@@ -181,11 +181,13 @@ def run(args: argparse.Namespace) -> int:
         save_recipe(answers, Path(args.save_recipe))
     if args.demo:
         out.print(f"The demo repository is at [bold]{path}[/].")
+        if dry:
+            out.print(f"Apply it there with `modelw migrate --yes {path}`.")
     if result.interrupted:
         return EXIT_INTERRUPTED
     if result.outcome.failed:
         return EXIT_PENDING
-    if dry:
+    if dry and not args.demo:  # the demo is a show, not a CI check
         return EXIT_PENDING if result.outcome.has_changes else EXIT_OK
     return EXIT_OK
 
