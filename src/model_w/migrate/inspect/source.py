@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import posixpath
+import weakref
 from dataclasses import dataclass
 
 from model_w.migrate.errors import UserError
@@ -48,6 +49,13 @@ def describe_syntax_error(path: str, text: str, exc: SyntaxError) -> ParseFailur
     return ParseFailure(path, line, f"syntax error: {message}")
 
 
+# Parse results of earlier inspections of the same workspace, by path: the
+# engine inspects again after every step, and most files did not change.
+# A tree is reused only for the very same text; inspectors never modify trees.
+_PARSED: weakref.WeakKeyDictionary[Workspace, dict[str, tuple[str, ast.Module | ParseFailure]]]
+_PARSED = weakref.WeakKeyDictionary()
+
+
 class RepoView:
     """Files of the workspace, their text and their Python syntax trees, cached."""
 
@@ -57,6 +65,11 @@ class RepoView:
         self.file_set = set(self.files)
         self._text: dict[str, str | None] = {}
         self._trees: dict[str, ast.Module | ParseFailure] = {}
+        self._by_name: dict[str, list[str]] | None = None
+        try:
+            self._parsed = _PARSED.setdefault(ws, {})
+        except TypeError:  # a stand-in workspace without weak references
+            self._parsed = {}
 
     def exists(self, path: str) -> bool:
         """Listed in the repository: git-ignored files do not count (see `exists_locally`)."""
@@ -84,10 +97,15 @@ class RepoView:
     def tree(self, path: str) -> ast.Module | ParseFailure:
         if path not in self._trees:
             text = self.text(path)
+            earlier = self._parsed.get(path)
+            if earlier is not None and earlier[0] == text:
+                self._trees[path] = earlier[1]
+                return earlier[1]
             try:
                 self._trees[path] = ast.parse(text, filename=path)
             except SyntaxError as exc:
                 self._trees[path] = describe_syntax_error(path, text, exc)
+            self._parsed[path] = (text, self._trees[path])
         return self._trees[path]
 
     def parsed(self, path: str) -> ast.Module | None:
@@ -96,7 +114,11 @@ class RepoView:
 
     def named(self, name: str) -> list[str]:
         """Files with this base name anywhere in the repository."""
-        return [f for f in self.files if posixpath.basename(f) == name]
+        if self._by_name is None:
+            self._by_name = {}
+            for f in self.files:
+                self._by_name.setdefault(posixpath.basename(f), []).append(f)
+        return list(self._by_name.get(name, ()))
 
     def module_file(self, import_root: str, dotted: str) -> str | None:
         """The file of a dotted module under an import root (module.py or package)."""

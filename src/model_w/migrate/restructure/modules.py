@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from functools import lru_cache
 
 from model_w.migrate.codemods.rename_modules import ModuleMap
 
 
+@lru_cache(maxsize=65536)
 def module_of(path: str, import_root: str) -> str | None:
     """`api/blog/models.py` with import root `api` -> `blog.models`."""
     prefix = f"{import_root}/" if import_root else ""
     if not path.startswith(prefix) or not path.endswith(".py"):
         return None
-    parts = list(PurePosixPath(path[len(prefix) :]).with_suffix("").parts)
+    rel = path[len(prefix) : -3]
+    if rel.endswith("/") or not rel:
+        return None  # `.py`: a hidden file, not a module
+    parts = [p for p in rel.split("/") if p not in ("", ".")]
     if parts and parts[-1] == "__init__":
         parts.pop()
     if not parts or not all(p.isidentifier() for p in parts):

@@ -84,6 +84,10 @@ def plan_layout(ws, facts: Facts, answers: Answers) -> LayoutPlan:
     apps_dir = join(target, "apps")
     project = project_package(facts)
     files = ws.files(include_skipped=True)
+    file_set = set(files)
+
+    def under(folder: str) -> list[str]:
+        return ws.files(folder, include_skipped=True) if folder else files
 
     # apps first: they may sit inside the project package
     app_moves: dict[str, str] = {}  # old module -> new module
@@ -120,9 +124,7 @@ def plan_layout(ws, facts: Facts, answers: Answers) -> LayoutPlan:
     modules_to_django: dict[str, str] = {}
     if project and project != f"{pkg}.django":
         pdir = path_of_package(project, root)
-        children = sorted(
-            {f[len(pdir) + 1 :].split("/")[0] for f in files if f.startswith(pdir + "/")}
-        )
+        children = sorted({f[len(pdir) + 1 :].split("/")[0] for f in under(pdir)})
         old_depth = len(project.split("."))
         for child in children:
             child_path = join(pdir, child)
@@ -133,14 +135,13 @@ def plan_layout(ws, facts: Facts, answers: Answers) -> LayoutPlan:
                 continue
             dst = join(django_dir, child)
             plan.moves.append((child_path, dst))
-            for f in files:
-                if f == child_path or f.startswith(child_path + "/"):
-                    if f.endswith(".py"):
-                        inner = f[len(pdir) + 1 :].count("/") + 1
-                        plan.depth_changes[join(django_dir, f[len(pdir) + 1 :])] = (
-                            inner,
-                            2 - old_depth,
-                        )
+            for f in [child_path] if child_path in file_set else under(child_path):
+                if f.endswith(".py"):
+                    inner = f[len(pdir) + 1 :].count("/") + 1
+                    plan.depth_changes[join(django_dir, f[len(pdir) + 1 :])] = (
+                        inner,
+                        2 - old_depth,
+                    )
             if child_mod and child != "__init__.py":
                 modules_to_django[child_mod] = f"{pkg}.django.{child_mod.rsplit('.', 1)[-1]}"
         if project != pkg:
@@ -166,8 +167,8 @@ def plan_layout(ws, facts: Facts, answers: Answers) -> LayoutPlan:
         dst = join(django_dir, PurePosixPath(src).name)
         plan.moves.append((src, dst))
         modules_to_django[top] = f"{pkg}.django.{top}"
-        for f in files:
-            if f.endswith(".py") and (f == src or f.startswith(src + "/")):
+        for f in [src] if src in file_set else under(src):
+            if f.endswith(".py"):
                 inner = 0 if f == src else f[len(src) + 1 :].count("/") + 1
                 plan.depth_changes[dst + f[len(src) :]] = (inner, 2)
 
@@ -177,8 +178,8 @@ def plan_layout(ws, facts: Facts, answers: Answers) -> LayoutPlan:
         plan.moves.append((src, dst))
         plan.app_dirs[dst] = plan.labels[new]
         old_depth = len(old.split("."))
-        for f in files:
-            if f.endswith(".py") and f.startswith(src + "/"):
+        for f in under(src):
+            if f.endswith(".py"):
                 inner = f[len(src) + 1 :].count("/") + 1
                 plan.depth_changes[join(dst, f[len(src) + 1 :])] = (inner, 3 - old_depth)
 
