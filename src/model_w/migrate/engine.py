@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from model_w.migrate.answers import Answers
@@ -45,9 +45,19 @@ class RunOutcome:
     secrets: set[str] = field(default_factory=set)
     shared: dict = field(default_factory=dict)
 
+    # file moves made by each step, in step order: follow-ups of earlier steps
+    # are shown at the path their file has at the end of the run
+    renames: list[dict[str, str]] = field(default_factory=list)
+
     @property
     def followups(self) -> list[FollowUp]:
-        return [f for c in self.changesets for f in c.followups]
+        """Every follow-up, its path as it is after the last step."""
+        result = []
+        for index, changeset in enumerate(self.changesets):
+            later = self.renames[index + 1 :]
+            for item in changeset.followups:
+                result.append(replace(item, path=follow_moves(item.path, later)))
+        return result
 
     @property
     def has_changes(self) -> bool:
@@ -94,7 +104,7 @@ def run_plan(
             workspace.rollback()
             changeset.status = "failed"
             changeset.error = _describe(exc)
-            outcome.changesets.append(changeset)
+            _record(outcome, changeset)
             outcome.failed = changeset
             outcome.failure = exc
             return outcome
@@ -106,12 +116,12 @@ def run_plan(
             if choice == "skip":
                 workspace.rollback()
                 changeset.status = "skipped"
-                outcome.changesets.append(changeset)
+                _record(outcome, changeset)
                 continue
             if choice == "quit":
                 workspace.rollback()
                 changeset.status = "skipped"
-                outcome.changesets.append(changeset)
+                _record(outcome, changeset)
                 outcome.quit = True
                 return outcome
         workspace.checkpoint()
@@ -120,14 +130,35 @@ def run_plan(
         except Exception as exc:
             changeset.status = "failed"
             changeset.error = _describe(exc)
-            outcome.changesets.append(changeset)
+            _record(outcome, changeset)
             outcome.failed = changeset
             outcome.failure = exc
             return outcome
-        outcome.changesets.append(changeset)
+        _record(outcome, changeset)
         if changeset.changes and inspector is not None:
             current = inspector(workspace)
     return outcome
+
+
+def _record(outcome: RunOutcome, changeset: Changeset) -> None:
+    """Keep a step's changeset and the file moves it made (none if skipped)."""
+    outcome.changesets.append(changeset)
+    kept = changeset.status not in ("skipped", "failed")
+    outcome.renames.append(
+        {
+            c.old_path: c.path
+            for c in changeset.changes
+            if kept and c.old_path and c.old_path != c.path
+        }
+    )
+
+
+def follow_moves(path: str, renames: list[dict[str, str]]) -> str:
+    """Where a file is after a series of moves (a folder path is left as it is:
+    the moves alone do not tell whether all of its files went the same way)."""
+    for moves in renames:
+        path = moves.get(path, path)
+    return path
 
 
 def _describe(exc: BaseException) -> str:
