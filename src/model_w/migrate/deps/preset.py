@@ -106,6 +106,8 @@ ENV_LIBRARIES = {
     "dotenv": "python-dotenv",
     "dj_database_url": "dj-database-url",
     "django_cache_url": "django-cache-url",
+    # include() fragments are inlined into one module by the settings step
+    "split_settings": "django-split-settings",
 }
 
 
