@@ -354,3 +354,26 @@ def test_unknown_step_suggests_the_nearest(make_repo):
 
 def test_unknown_option_is_one_line():
     _assert_clean_error(modelw("migrate", "--frobnicate"), "unrecognized arguments")
+
+
+def test_only_a_committed_env_file_is_a_blocker(make_repo, extra_step, capsys):
+    repo = make_repo("classic")
+
+    @extra_step
+    class WritesEnv(Step):
+        id = "writes-env-early"
+        title = "Write a local env file"
+        why = "a step before gitignore writes .env"
+        order = 21
+
+        def run(self, ctx):
+            ctx.workspace.write(".env", "A=1\n")
+
+    assert main(["migrate", str(repo), "--dry-run", "--only", "writes-env-early,gitignore"]) == 1
+    assert "this .env file is committed" not in capsys.readouterr().out
+    (repo / "sub").mkdir()
+    (repo / "sub" / ".env").write_text("B=2\n")
+    git(repo, "add", "-f", "sub/.env")
+    git(repo, "commit", "-qm", "oops")
+    assert main(["migrate", str(repo), "--dry-run", "--only", "gitignore"]) == 1
+    assert "sub/.env" in capsys.readouterr().out

@@ -222,6 +222,11 @@ class Workspace:
         entry = self._entries.get(path)
         return (entry.local if entry else False) or PurePosixPath(path).name in LOCAL_FILE_NAMES
 
+    def in_repository(self, path: str) -> bool:
+        """True when git tracks the file (or would add it: untracked, not ignored),
+        as opposed to a file only this run wrote or an ignored one."""
+        return _norm(path) in self._base
+
     # -- writing -----------------------------------------------------------
     def write(
         self, path: str, text: str, *, executable: bool | None = None, local: bool = False

@@ -82,19 +82,18 @@ class GitignoreStep(Step):
 
     def run(self, ctx: StepContext) -> None:
         ws = ctx.workspace
+        for path in ws.files():
+            if path.rsplit("/", 1)[-1] == ".env" and ws.in_repository(path):
+                ctx.follow_up(
+                    path,
+                    0,
+                    "this .env file is committed; it is ignored from now on but stays in git"
+                    " history: run `git rm --cached` on it and rotate any secret it holds",
+                    level="blocker",
+                )
         text = ws.read(".gitignore") if ws.exists(".gitignore") else ""
         missing = missing_patterns(text)
-        if not missing:
-            return
-        block = ([] if not text.strip() else [""]) + [MARKER, *missing]
-        new_text = text if text.endswith("\n") or not text else text + "\n"
-        ws.write(".gitignore", new_text + "\n".join(block) + "\n")
-        tracked_env = [f for f in ws.files() if f.rsplit("/", 1)[-1] == ".env"]
-        for path in tracked_env:
-            ctx.follow_up(
-                path,
-                0,
-                "this .env file is committed; it is now ignored but stays in git history:"
-                " run `git rm --cached` on it and rotate any secret it holds",
-                level="blocker",
-            )
+        if missing:
+            block = ([] if not text.strip() else [""]) + [MARKER, *missing]
+            new_text = text if text.endswith("\n") or not text else text + "\n"
+            ws.write(".gitignore", new_text + "\n".join(block) + "\n")
