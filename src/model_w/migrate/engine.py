@@ -82,7 +82,8 @@ def run_plan(
     """
     outcome = outcome if outcome is not None else RunOutcome()
     current = facts
-    for entry in plan.planned:
+    planned = plan.planned
+    for entry in planned:
         step = entry.step
         if on_start:
             on_start(entry)
@@ -135,7 +136,8 @@ def run_plan(
             outcome.failure = exc
             return outcome
         _record(outcome, changeset)
-        if changeset.changes and inspector is not None:
+        # fresh Facts for the next step; none after the last one
+        if changeset.changes and inspector is not None and entry is not planned[-1]:
             current = inspector(workspace)
     return outcome
 

@@ -7,6 +7,8 @@ comes from one small module of this package.
 
 from __future__ import annotations
 
+import copy
+import weakref
 from pathlib import Path
 
 from model_w.migrate.errors import UserError
@@ -72,9 +74,38 @@ def _project_package(default: str | None, root_urlconf: str | None, wsgi: str | 
     return None
 
 
+# The last inspection of each workspace: its arguments, the file list, the
+# answers to every question it asked (RepoView.asked) and its Facts. The
+# engine inspects again after every step; when the step changed nothing the
+# inspection looks at, the Facts are the same and are not computed again.
+_LAST: weakref.WeakKeyDictionary[Workspace, tuple] = weakref.WeakKeyDictionary()
+
+
 def inspect_workspace(ws: Workspace, git: GitFacts, project_dir: str | None = None) -> Facts:
     """Facts of the workspace; UserError when no (or several) Django projects."""
     view = RepoView(ws)
+    try:
+        last = _LAST.get(ws)
+    except TypeError:  # a stand-in workspace without weak references
+        last = None
+    if last is not None:
+        last_git, last_dir, last_files, asked, last_facts = last
+        if (
+            last_git == git
+            and last_dir == project_dir
+            and last_files == view.files
+            and RepoView.same_answers(asked, ws)
+        ):
+            return copy.deepcopy(last_facts)
+    facts = _inspect(view, ws, git, project_dir)
+    try:
+        _LAST[ws] = (copy.deepcopy(git), project_dir, view.files, view.asked, copy.deepcopy(facts))
+    except TypeError:
+        pass
+    return facts
+
+
+def _inspect(view: RepoView, ws: Workspace, git: GitFacts, project_dir: str | None) -> Facts:
     facts = Facts(root=str(ws.root), git=git)
     found = find_manage_py(view)
     facts.manage_py_files = [m.path for m in found]

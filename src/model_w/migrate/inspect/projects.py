@@ -27,7 +27,7 @@ class ManagePy:
 
 
 def _resolve_symlink(view: RepoView, path: str) -> str:
-    if view.ws.mode(path) != SYMLINK:
+    if view.mode(path) != SYMLINK:
         return path
     try:
         target = os.readlink(view.ws.root / path)

@@ -56,6 +56,13 @@ _PARSED: weakref.WeakKeyDictionary[Workspace, dict[str, tuple[str, ast.Module | 
 _PARSED = weakref.WeakKeyDictionary()
 
 
+@dataclass(frozen=True)
+class _Raised:
+    """A recorded answer that was an exception (a missing or non-UTF-8 file)."""
+
+    kind: type
+
+
 class RepoView:
     """Files of the workspace, their text and their Python syntax trees, cached."""
 
@@ -66,6 +73,10 @@ class RepoView:
         self._text: dict[str, str | None] = {}
         self._trees: dict[str, ast.Module | ParseFailure] = {}
         self._by_name: dict[str, list[str]] | None = None
+        # every question asked of the workspace beyond the file list, and its
+        # answer: an inspection whose questions get the same answers again
+        # yields the same Facts (see inspector.inspect_workspace)
+        self.asked: dict[tuple[str, str], object] = {}
         try:
             self._parsed = _PARSED.setdefault(ws, {})
         except TypeError:  # a stand-in workspace without weak references
@@ -77,15 +88,40 @@ class RepoView:
 
     def exists_locally(self, path: str) -> bool:
         """Present, even if git-ignored: for local files such as `.env`."""
-        return path in self.file_set or self.ws.exists(path)
+        return path in self.file_set or self._ask("exists", path)
+
+    def mode(self, path: str) -> int:
+        return self._ask("mode", path)  # type: ignore[return-value]
 
     def text(self, path: str) -> str:
         """UTF-8 text; a file that is not UTF-8 raises the workspace's UserError."""
         if path not in self._text:
-            self._text[path] = self.ws.read(path)
+            self._text[path] = self._ask("read", path)  # type: ignore[assignment]
         value = self._text[path]
         assert value is not None
         return value
+
+    def _ask(self, what: str, path: str) -> object:
+        """`ws.exists`, `ws.mode` or `ws.read` of a path, with its answer recorded."""
+        try:
+            answer = getattr(self.ws, what)(path)
+        except Exception as exc:
+            self.asked[(what, path)] = _Raised(type(exc))
+            raise
+        self.asked[(what, path)] = answer
+        return answer
+
+    @staticmethod
+    def same_answers(asked: dict[tuple[str, str], object], ws: Workspace) -> bool:
+        """True when the workspace answers every recorded question as before."""
+        for (what, path), answer in asked.items():
+            try:
+                again = getattr(ws, what)(path)
+            except Exception as exc:
+                again = _Raised(type(exc))
+            if again != answer:
+                return False
+        return True
 
     def text_or_none(self, path: str) -> str | None:
         """Text of a file that matters little: None when missing or not UTF-8."""
