@@ -353,6 +353,8 @@ def test_many_files_use_the_process_pool(tmp_path: Path, monkeypatch) -> None:
     from model_w.migrate.restructure import python_refs
 
     monkeypatch.setattr(python_refs, "PARALLEL_THRESHOLD", 4)
+    monkeypatch.setattr(python_refs, "MIN_WORKERS", 2)
+    monkeypatch.setenv("MODELW_JOBS", "2")
     files = dict(SMALL)
     for i in range(12):
         files[f"api/blog/mod{i}.py"] = (

@@ -10,6 +10,7 @@ virtualenv and build folders are never entered, even when committed.
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from pathlib import Path
 
@@ -87,6 +88,7 @@ def list_files(root: Path, include_skipped: bool = False) -> list[str]:
     del inside  # paths from ls-files are already relative to cwd
     files = []
     seen = set()
+    base = str(root)
     for raw in out.split(b"\0"):
         if not raw:
             continue
@@ -94,8 +96,11 @@ def list_files(root: Path, include_skipped: bool = False) -> list[str]:
         if rel in seen or (not include_skipped and is_skipped(rel, root)):
             continue
         seen.add(rel)
-        full = root / rel
-        if full.is_file() or full.is_symlink():
+        try:  # one lstat: a regular file or a symlink (even a broken one)
+            mode = os.lstat(os.path.join(base, rel)).st_mode
+        except OSError:
+            continue
+        if stat.S_ISREG(mode) or stat.S_ISLNK(mode):
             files.append(rel)
     return sorted(files)
 
