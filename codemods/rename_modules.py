@@ -201,6 +201,13 @@ def _ast_dotted(node: ast.AST) -> str | None:
     return None
 
 
+def _skip(_visitor: object, _node: ast.AST) -> None:
+    return None
+
+
+_DISPATCH: dict[type, dict[type, object]] = {}  # visitor class -> node class -> method
+
+
 class _AstScan(ast.NodeVisitor):
     """Collects span edits with the same rules as RenameModulesCommand."""
 
@@ -216,6 +223,31 @@ class _AstScan(ast.NodeVisitor):
         self.ctx = 0
         self.classes: list[bool] = []
         self.bail = False
+        self._dispatch = _DISPATCH.setdefault(type(self), {})
+
+    # traversal: NodeVisitor's, with the method lookup cached per node type and
+    # leaf nodes without fields (Load, Store, operators) skipped
+
+    def visit(self, node: ast.AST) -> None:
+        cls = node.__class__
+        method = self._dispatch.get(cls)
+        if method is None:
+            method = getattr(type(self), "visit_" + cls.__name__, None)
+            if method is None:
+                method = _AstScan.generic_visit if cls._fields else _skip
+            self._dispatch[cls] = method
+        method(self, node)  # type: ignore[operator]
+
+    def generic_visit(self, node: ast.AST) -> None:
+        visit = self.visit
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        visit(item)
+            elif isinstance(value, ast.AST):
+                visit(value)
 
     # helpers
     def _segment(self, node: ast.AST) -> str | None:

@@ -63,6 +63,11 @@ def _norm_text(path: str) -> str:
     return text[2:] if text.startswith("./") else text
 
 
+def _basename(path: str) -> str:
+    """Last part of a normalised path (PurePosixPath(path).name, without pathlib)."""
+    return path.rsplit("/", 1)[-1]
+
+
 def whitespace_only(before: str, after: str) -> bool:
     """True when two texts differ only in white space."""
     return before != after and "".join(before.split()) == "".join(after.split())
@@ -220,7 +225,7 @@ class Workspace:
     def is_local(self, path: str) -> bool:
         path = _norm(path)
         entry = self._entries.get(path)
-        return (entry.local if entry else False) or PurePosixPath(path).name in LOCAL_FILE_NAMES
+        return (entry.local if entry else False) or _basename(path) in LOCAL_FILE_NAMES
 
     def in_repository(self, path: str) -> bool:
         """True when git tracks the file (or would add it: untracked, not ignored),
@@ -241,7 +246,7 @@ class Workspace:
         self, path: str, data: bytes, *, executable: bool | None = None, local: bool = False
     ) -> bool:
         path = _norm(path)
-        local = local or PurePosixPath(path).name in LOCAL_FILE_NAMES
+        local = local or _basename(path) in LOCAL_FILE_NAMES
         existing = self._entries.get(path)
         if self.exists(path):
             old = self.read_bytes(path)
@@ -313,7 +318,7 @@ class Workspace:
                     entry = _Entry(
                         disk_src=old,
                         mode=self._disk_mode(old),
-                        local=PurePosixPath(old).name in LOCAL_FILE_NAMES,
+                        local=_basename(old) in LOCAL_FILE_NAMES,
                         moved_from=old,
                         origin=old,
                     )
