@@ -119,6 +119,7 @@ STUBS: dict[str, str] = {
     "AWS_ACCESS_KEY_ID": '""',
     "AWS_SECRET_ACCESS_KEY": '""',
     "AWS_STORAGE_BUCKET_NAME": '""',
+    "STORAGES": "{}",
 }
 
 EMAIL_MODES = {
@@ -398,6 +399,9 @@ class PresetAdoption(ModelWCodemod):
         self.lang_code: Any = None
         self.default_time_zone: Any = None
         self.enable_postgis = False
+        # STORAGES aliases for releases whose preset sets STORAGES (2025.7+):
+        # literal key -> (key code, value code)
+        self.storages: dict[Any, tuple[str, str]] = {}
         if "enable_cache" not in self.flags:
             self.flags["enable_cache"] = False
 
@@ -789,6 +793,15 @@ class PresetAdoption(ModelWCodemod):
             or (isinstance(engine, str) and "postgis" in engine)
         ):
             for el in default_node.elements if isinstance(default_node, cst.Dict) else []:
+                if (
+                    isinstance(el, cst.DictElement)
+                    and literal(el.key) == "DISABLE_SERVER_SIDE_CURSORS"
+                    and "enable_cursors" in self.preset.constructor_flags
+                    and isinstance(literal(el.value), bool)
+                ):
+                    # the release's constructor owns it: enable_cursors=not value
+                    self.flags["enable_cursors"] = not literal(el.value)
+                    continue
                 if isinstance(el, cst.DictElement) and literal(el.key) not in DB_URL_KEYS:
                     self.block.append(
                         self._stmt(
@@ -906,6 +919,12 @@ class PresetAdoption(ModelWCodemod):
         ):
             self._delete(stmt, "STATICFILES_STORAGE", "forced by the preset to WhiteNoise")
             return
+        if self.preset.uses_storages_dict:
+            self._delete(
+                stmt, "STATICFILES_STORAGE", 'removed in Django 5.1: now STORAGES["staticfiles"]'
+            )
+            self._custom_staticfiles(stmt, f'{{"BACKEND": {code_of(value).strip()}}}')
+            return
         self.after.append(
             stmt.with_changes(
                 leading_lines=[
@@ -933,7 +952,35 @@ class PresetAdoption(ModelWCodemod):
         if evaluated == "django.core.files.storage.FileSystemStorage":
             self._delete(stmt, "DEFAULT_FILE_STORAGE", "equal to Django's default")
             return
+        if self.preset.uses_storages_dict:
+            self._delete(
+                stmt, "DEFAULT_FILE_STORAGE", 'removed in Django 5.1: now STORAGES["default"]'
+            )
+            self.storages["default"] = ('"default"', f'{{"BACKEND": {code_of(value).strip()}}}')
+            return
         self._keep(stmt)
+
+    def _custom_staticfiles(self, stmt: cst.BaseStatement, value_code: str) -> None:
+        """A legacy static files storage other than WhiteNoise: set after the block."""
+        self.after.append(
+            self._stmt(
+                f'STORAGES["staticfiles"] = {value_code}',
+                f'{TODO} the preset forces STORAGES["staticfiles"] to WhiteNoise when the block\n'
+                "# exits; this legacy storage overrides it, check it",
+                blank=True,
+            )
+        )
+        self.followup(
+            stmt,
+            "the legacy static files storage differs from the preset's WhiteNoise; "
+            'set as STORAGES["staticfiles"] after the block, check it',
+        )
+
+    @staticmethod
+    def _is_default_static(backend: Any) -> bool:
+        return isinstance(backend, str) and (
+            "whitenoise" in backend or backend.startswith("django.contrib.staticfiles.storage.")
+        )
 
     def _set_STORAGES(self, stmt, value, evaluated) -> None:  # noqa: ANN001, N802
         if not isinstance(evaluated, dict):
@@ -943,14 +990,31 @@ class PresetAdoption(ModelWCodemod):
         backend = default.get("BACKEND")
         options = default.get("OPTIONS") or {}
         if self.preset.uses_storages_dict:
-            if isinstance(value, cst.Dict):
-                for el in value.elements:
-                    if isinstance(el, cst.DictElement) and literal(el.key) != "staticfiles":
-                        self.block.append(
-                            self._stmt(
-                                f"STORAGES[{code_of(el.key).strip()}] = {code_of(el.value).strip()}"
-                            )
-                        )
+            if not isinstance(value, cst.Dict) or not all(
+                isinstance(el, cst.DictElement) for el in value.elements
+            ):
+                self._keep_with_todo(
+                    stmt, "STORAGES uses ** unpacking; check it merges with the preset's"
+                )
+                return
+            for el in value.elements:
+                key = literal(el.key)
+                value_code = code_of(el.value).strip()
+                if key == "staticfiles":
+                    static = self.ev.eval(el.value)
+                    backend_static = static.get("BACKEND") if isinstance(static, dict) else UNKNOWN
+                    if not self._is_default_static(backend_static):
+                        self._custom_staticfiles(stmt, value_code)
+                    continue
+                if (
+                    key == "default"
+                    and isinstance(backend, str)
+                    and backend.endswith("S3Boto3Storage")
+                    and self.flags.get("enable_storages")
+                    and not options
+                ):
+                    continue  # the preset's own default
+                self.storages[key] = (code_of(el.key).strip(), value_code)
             self._delete(stmt, "STORAGES", "merged into the preset's STORAGES")
             return
         self._delete(
@@ -1036,6 +1100,19 @@ class PresetAdoption(ModelWCodemod):
                     "The preset disables Django's logging setup; the legacy LOGGING needs it back.",
                 )
             )
+
+    def _set_USE_L10N(self, stmt, value, evaluated) -> None:  # noqa: ANN001, N802
+        if self.preset.django_major >= 5:
+            self._delete(stmt, "USE_L10N", "removed in Django 5.0 (localization is always on)")
+            if evaluated is not True:
+                self.followup(
+                    stmt,
+                    f"USE_L10N was {code_of(value).strip()}; Django 5 always formats data "
+                    "with the current locale, check dates and numbers in templates",
+                    "info",
+                )
+            return
+        self._generic(stmt, "USE_L10N", value, evaluated)
 
     def _set_DEFAULT_AUTO_FIELD(self, stmt, value, evaluated) -> None:  # noqa: ANN001, N802
         self._same_or_keep(stmt, "DEFAULT_AUTO_FIELD", evaluated)
@@ -1290,12 +1367,50 @@ class PresetAdoption(ModelWCodemod):
             self.default_time_zone = dj["TIME_ZONE"]
         if "REST_FRAMEWORK" not in self.seen and self.uses_drf:
             self._rest_framework(None, {})
+        if self.preset.uses_storages_dict:
+            self._storages()
         if "EMAIL_BACKEND" not in self.seen:
             self.followup(
                 None,
                 "the legacy project sent email through SMTP (Django's default); Model W prints it on the console unless EMAIL_MODE says otherwise",
                 "info",
             )
+
+    def _storages(self) -> None:
+        """STORAGES for a preset that sets it (2025.7+), whose post_ hook adds "staticfiles".
+
+        Without enable_storages the preset defines no STORAGES["default"], and
+        Django 5.1+ has no DEFAULT_FILE_STORAGE to fall back on: media files
+        need it, so Django's own default is written out.
+        """
+        aliases = dict(self.storages)
+        storages_on = bool(self.flags.get("enable_storages"))
+        if not storages_on and "default" not in aliases:
+            aliases = {
+                "default": (
+                    '"default"',
+                    '{"BACKEND": "django.core.files.storage.FileSystemStorage"}',
+                ),
+                **aliases,
+            }
+        if not aliases:
+            return
+        if storages_on:
+            lines = [f"STORAGES[{key}] = {code}" for key, code in aliases.values()]
+            comment = (
+                'The preset sets STORAGES["default"] (S3) and, when the block exits,\n'
+                '# STORAGES["staticfiles"] (WhiteNoise); the legacy storages:'
+            )
+        else:
+            items = "".join(f"    {key}: {code},\n" for key, code in aliases.values())
+            lines = [f"STORAGES = {{\n{items}}}"]
+            comment = (
+                "Django 5.1+ reads file storages from STORAGES only; the preset adds\n"
+                '# "staticfiles" (WhiteNoise) when the block exits.'
+            )
+        self.restore.append(self._stmt(lines[0], comment))
+        for line in lines[1:]:
+            self.restore.append(self._stmt(line))
 
     def _legacy_major(self) -> int:
         try:
@@ -1310,9 +1425,10 @@ class PresetAdoption(ModelWCodemod):
             args.append(f"default_time_zone={_py(self.default_time_zone)}")
         if self.enable_postgis:
             args.append("enable_postgis=True")
-        defaults_2026 = {"enable_cursors": True, "enable_security": False, "enable_ninja": False}
+        # enable_cursors=True keeps Django's server-side cursors, as the legacy project had
+        defaults = {"enable_cursors": True, "enable_security": False, "enable_ninja": False}
         for flag in self.preset.constructor_flags:
-            value = self.flags.get(flag, defaults_2026.get(flag, False))
+            value = self.flags.get(flag, defaults.get(flag, False))
             args.append(f"{flag}={bool(value)}")
         self.info["constructor"] = args
         inner = "".join(f"        {a},\n" for a in args)

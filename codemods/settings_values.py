@@ -479,11 +479,23 @@ class PresetFacts:
     post_forced: list[str]
     drf_defaults: dict[str, Any]
     django_defaults: dict[str, Any]
+    #: the preset sets STORAGES (2025.7+), not STATICFILES_STORAGE; None: unknown
+    storages_dict: bool | None = None
+    #: Django of the release ("5.2"); "" when unknown
+    django_version: str = ""
 
     @property
     def uses_storages_dict(self) -> bool:
-        """2026.x configures STORAGES; 2024.10 the older *_STORAGE settings."""
+        """2025.7+ configures STORAGES; 2024.10 the older *_STORAGE settings."""
+        if self.storages_dict is not None:
+            return self.storages_dict
         return _release_tuple(self.release) >= (2026,)
+
+    @property
+    def django_major(self) -> int:
+        """Major version of the release's Django (4 when unknown)."""
+        version = _release_tuple(self.django_version)
+        return version[0] if version else 4
 
     def injected_for(self, flags: dict[str, bool]) -> set[str]:
         result = set()
@@ -549,20 +561,41 @@ def preset_facts(release: str = "2024.10") -> PresetFacts:
             flag = info.get("flag") if isinstance(info, dict) else None
             if isinstance(prio, int):
                 injected[app] = (flag if flag else injected.get(app, (None, prio))[0], prio)
+    elif isinstance(raw_apps, list):
+        # the knowledge JSON: [{app, priority, flags, ...}], what the release really injects
+        injected = {}
+        for info in raw_apps:
+            if isinstance(info, dict) and isinstance(info.get("priority"), int):
+                gates = info.get("flags") or []
+                injected[info["app"]] = (gates[0] if gates else None, info["priority"])
     flags = list(_BUILTIN["constructor_flags"])
-    raw_flags = data.get("constructor_flags")
-    names: list[str] = []
-    if isinstance(raw_flags, dict):
-        names = list(raw_flags)
-    elif isinstance(raw_flags, list):
-        names = [f["name"] if isinstance(f, dict) else str(f) for f in raw_flags]
-    for name in names:
-        if name.startswith("enable_") and name != "enable_postgis" and name not in flags:
-            flags.append(name)
-    if _release_tuple(release) >= (2026,):
-        for name in _FLAGS_2026:
-            if name not in flags:
+    constructor = data.get("constructor")
+    if isinstance(constructor, dict) and constructor:
+        # the release's own flags: only those its constructor accepts
+        names = [
+            name
+            for name, info in constructor.items()
+            if isinstance(info, dict)
+            and info.get("is_flag")
+            and release in (info.get("releases") or [release])
+        ]
+        flags = [f for f in flags if f in names] + [
+            n for n in names if n not in flags and n != "enable_postgis"
+        ]
+    else:
+        raw_flags = data.get("constructor_flags")
+        names = []
+        if isinstance(raw_flags, dict):
+            names = list(raw_flags)
+        elif isinstance(raw_flags, list):
+            names = [f["name"] if isinstance(f, dict) else str(f) for f in raw_flags]
+        for name in names:
+            if name.startswith("enable_") and name != "enable_postgis" and name not in flags:
                 flags.append(name)
+        if _release_tuple(release) >= (2026,):
+            for name in _FLAGS_2026:
+                if name not in flags:
+                    flags.append(name)
     post_forced = list(_BUILTIN["post_forced"])
     for name in data.get("post_forced") or []:
         if isinstance(name, str) and name not in post_forced:
@@ -571,7 +604,21 @@ def preset_facts(release: str = "2024.10") -> PresetFacts:
     drf.update({k: v for k, v in (data.get("drf_defaults") or {}).items() if k in drf})
     django = dict(_BUILTIN["django_defaults"])
     django.update({k: v for k, v in (data.get("django_defaults") or {}).items() if k in django})
-    return PresetFacts(release, settings, injected, flags, post_forced, drf, django)
+    raw_settings = data.get("settings")
+    storages_dict = None
+    if isinstance(raw_settings, dict) and raw_settings:
+        storages_dict = "STORAGES" in raw_settings and "STATICFILES_STORAGE" not in raw_settings
+    return PresetFacts(
+        release,
+        settings,
+        injected,
+        flags,
+        post_forced,
+        drf,
+        django,
+        storages_dict=storages_dict,
+        django_version=str(data.get("django") or ""),
+    )
 
 
 def _comparable(value: Any) -> bool:

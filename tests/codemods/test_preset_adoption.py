@@ -353,13 +353,82 @@ def test_storages_converted_for_2024_10():
 
 
 def test_storages_merged_for_2026_7():
+    # without enable_storages the preset defines no STORAGES inside the block:
+    # the module sets it; a custom staticfiles storage goes after the block
     result = adopt(
         'STORAGES = {"default": {"BACKEND": "x.Y"}, "staticfiles": {"BACKEND": "z"}}\n',
         release="2026.7",
     )
-    assert 'STORAGES["default"] = {"BACKEND": "x.Y"}' in block(result)
+    assert 'STORAGES = {\n    "default": {"BACKEND": "x.Y"},\n}\n' in block(result)
+    assert 'STORAGES["staticfiles"] = {"BACKEND": "z"}' in after_block(result)
     for flag in ("enable_cursors=True", "enable_security=False", "enable_ninja=False"):
         assert flag in result.code
+
+
+def test_2025_7_constructor_flags_come_from_the_release():
+    result = adopt('ROOT_URLCONF = "proj.urls"\n', release="2025.7")
+    assert "enable_cursors=True" in result.code
+    assert "enable_security" not in result.code and "enable_ninja" not in result.code
+    plain = adopt('ROOT_URLCONF = "proj.urls"\n')
+    assert "enable_cursors" not in plain.code
+
+
+def test_2025_7_disabled_server_side_cursors_become_the_flag():
+    result = adopt(
+        """\
+        DATABASES = {
+            "default": {
+                "ENGINE": "django.db.backends.postgresql",
+                "NAME": "shop",
+                "DISABLE_SERVER_SIDE_CURSORS": True,
+            }
+        }
+        """,
+        release="2025.7",
+    )
+    assert "enable_cursors=False" in result.code
+    assert "DISABLE_SERVER_SIDE_CURSORS" not in result.code
+
+
+def test_2025_7_file_storages_become_storages():
+    result = adopt(
+        """\
+        DEFAULT_FILE_STORAGE = "myapp.storage.MediaStorage"
+        STATICFILES_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        MEDIA_URL = "/media/"
+        """,
+        release="2025.7",
+    )
+    body = block(result)
+    assert "DEFAULT_FILE_STORAGE" not in result.code
+    assert "STATICFILES_STORAGE" not in result.code
+    assert 'STORAGES = {\n    "default": {"BACKEND": "myapp.storage.MediaStorage"},\n}\n' in body
+
+
+def test_2025_7_media_storage_written_out_without_enable_storages():
+    # the preset's STORAGES then has no "default": media files would fail
+    result = adopt('MEDIA_URL = "/media/"\n', release="2025.7")
+    assert (
+        'STORAGES = {\n    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},\n}'
+        in block(result)
+    )
+    on = adopt('MEDIA_URL = "/media/"\n', release="2025.7", flags={**OFF, "enable_storages": True})
+    assert "STORAGES" not in on.code
+    assert "STORAGES" not in adopt('MEDIA_URL = "/media/"\n').code
+
+
+def test_2025_7_custom_static_storage_after_the_block():
+    result = adopt('STATICFILES_STORAGE = "myapp.storage.Static"\n', release="2025.7")
+    assert 'STORAGES["staticfiles"] = {"BACKEND": "myapp.storage.Static"}' in after_block(result)
+    assert "STATICFILES_STORAGE" not in result.code.replace("TODO", "")
+
+
+def test_2025_7_use_l10n_dropped():
+    result = adopt("USE_L10N = False\nCUSTOM = 1\n", release="2025.7")
+    assert "USE_L10N" not in result.code
+    assert any("USE_L10N" in f.message for f in result.followups)
+    # on 2024.10 (Django 4.2) a differing value is still an override
+    assert "USE_L10N = False" in block(adopt("USE_L10N = False\n"))
 
 
 def test_logging_keeps_working():
