@@ -54,28 +54,27 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import PositionProvider, QualifiedNameProvider, ScopeProvider
 from model_w.migrate.codemods.base import ModelWCodemod
 from model_w.migrate.codemods.envvars import (
+    DEFAULT_RELEASE,
     MISSING,
     PRESET_OWNED_SETTINGS,
-    PRESET_VARS,
     REDIS_ONLY_SETTINGS,
     SYSTEM_VARS,
     URL_BUILD_DEFAULTS,
     EnvVar,
+    ReleaseVars,
     StatementDropper,
+    add_release_arg,
     build_default_for,
     compose_database_url,
     convert_default,
     engine_short,
     env_get,
-    env_name_for,
     group_for,
     has_todo,
     is_credential_name,
     is_setting_name,
     literal_of,
     looks_like_secret,
-    preset_env_get,
-    preset_record,
     py_code,
     record_env_var,
     record_preset_owned,
@@ -231,7 +230,7 @@ def _names_in(node: cst.CSTNode) -> Iterator[cst.Name]:
             yield sub
 
 
-class EnvReadsCommand(ModelWCodemod):
+class EnvReadsCommand(ReleaseVars, ModelWCodemod):
     DESCRIPTION = (
         "Rewrite environment reads (os.environ, django-environ, environs, decouple, "
         "dj-database-url, dotenv, project helpers) as Model W env.get(...) calls."
@@ -240,6 +239,7 @@ class EnvReadsCommand(ModelWCodemod):
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
+        add_release_arg(arg_parser)
         arg_parser.add_argument(
             "--helper-policy",
             dest="helper_policy",
@@ -256,10 +256,13 @@ class EnvReadsCommand(ModelWCodemod):
         context: CodemodContext,
         helper_policy: str = "keep-with-todo",
         helper_policies: dict[str, str] | None = None,
+        release: str = DEFAULT_RELEASE,
     ) -> None:
         """`helper_policy` applies to every helper; `helper_policies` decides per
-        helper name (the wizard's or a recipe's `unknown-env-helper:<name>`)."""
+        helper name (the wizard's or a recipe's `unknown-env-helper:<name>`).
+        `release`: the Model W release whose preset variables apply."""
         super().__init__(context)
+        self.use_release(release)
         for policy in [helper_policy, *(helper_policies or {}).values()]:
             if policy not in HELPER_POLICIES:
                 raise ValueError(
@@ -1187,11 +1190,11 @@ class EnvReadsCommand(ModelWCodemod):
 
     def _record_modelw(self, read: Read, node: cst.CSTNode, setting: str | None, line: int) -> None:
         assert read.name is not None
-        if read.name in PRESET_VARS:
+        if read.name in self.preset_vars:
             if not self._folding:
                 record_env_var(
                     self.context.scratch,
-                    preset_record(read.name, setting=setting, line=line),
+                    self.preset_record(read.name, setting=setting, line=line),
                 )
             return
         if self._folding:
@@ -1270,8 +1273,8 @@ class EnvReadsCommand(ModelWCodemod):
         old = read.name
         if read.wrap not in (None, "tuple", "path"):
             setting = None  # a URL parsed into a dict: the variable keeps its name
-        new = env_name_for(old, setting)
-        preset = PRESET_VARS.get(new)
+        new = self.env_name_for(old, setting)
+        preset = self.preset_vars.get(new)
         if preset is not None:
             return self._emit_preset(read, node, setting, line, new)
         is_yaml = read.kind in YAML_KINDS
@@ -1372,7 +1375,7 @@ class EnvReadsCommand(ModelWCodemod):
     def _emit_preset(
         self, read: Read, node: cst.CSTNode, setting: str | None, line: int, new: str
     ) -> cst.BaseExpression | None:
-        preset = PRESET_VARS[new]
+        preset = self.preset_vars[new]
         assert read.name is not None
         legacy = read.default if read.default not in (MISSING, HELPER_DEFAULT) else MISSING
         if preset.is_yaml and legacy is not MISSING:
@@ -1381,7 +1384,7 @@ class EnvReadsCommand(ModelWCodemod):
             legacy = MISSING  # recorded by _preset_assignment
         record_env_var(
             self.context.scratch,
-            preset_record(
+            self.preset_record(
                 new, old_names=[read.name], setting=setting, legacy_value=legacy, line=line
             ),
         )
@@ -1420,7 +1423,7 @@ class EnvReadsCommand(ModelWCodemod):
                 f"`{self._short(node)}` now gets that type",
                 "info",
             )
-        return self._wrap(read, preset_env_get(new))
+        return self._wrap(read, self.preset_env_get(new))
 
     # --- preset-owned assignments ------------------------------------------------------
 
@@ -1442,7 +1445,7 @@ class EnvReadsCommand(ModelWCodemod):
             location = self._redis_location(value, reads)
             record_env_var(
                 self.context.scratch,
-                preset_record(
+                self.preset_record(
                     "REDIS_URL",
                     old_names=old_names,
                     setting=setting,
@@ -1456,7 +1459,7 @@ class EnvReadsCommand(ModelWCodemod):
                 read = reads[0][0]
                 if read.default not in (MISSING, HELPER_DEFAULT):
                     legacy = read.default
-                    if PRESET_VARS[env_var].is_yaml and read.kind in ("str", "bool"):
+                    if self.preset_vars[env_var].is_yaml and read.kind in ("str", "bool"):
                         legacy = to_bool(legacy)
             else:
                 self.report_followup(
@@ -1467,7 +1470,7 @@ class EnvReadsCommand(ModelWCodemod):
                 )
             record_env_var(
                 self.context.scratch,
-                preset_record(
+                self.preset_record(
                     env_var, old_names=old_names, setting=setting, legacy_value=legacy, line=line
                 ),
             )
@@ -1632,7 +1635,7 @@ class EnvReadsCommand(ModelWCodemod):
                 "blocker",
             )
             url = MISSING
-        var = preset_record(
+        var = self.preset_record(
             "DATABASE_URL",
             old_names=old_names,
             setting="DATABASES",

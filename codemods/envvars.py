@@ -77,7 +77,8 @@ setting's name (`CORS_ALLOWED_ORIGINS = ...CORS_ORIGINS...` reads
 without the `DJANGO_` prefix.
 
 The preset's own variables and signatures below mirror model-w.md 4 and 5.2
-(2024.10.0; unchanged in 2026.7).
+(2024.10.0; unchanged in 2026.7). Each function that needs them takes the
+target `release` (default "2024.10"); the signatures come from its knowledge JSON.
 """
 
 from __future__ import annotations
@@ -86,7 +87,7 @@ import ast
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -147,11 +148,13 @@ PRESET_VAR_DOCS: dict[str, tuple[str, str, bool]] = {
 DEFAULT_RELEASE = "2024.10"
 
 
+@cache
 def preset_vars(release: str = DEFAULT_RELEASE) -> dict[str, PresetVar]:
     """The preset variables of one release, their `env.get` signature from its knowledge JSON.
 
     ENVIRONMENT's build default only applies when its context-dependent default
     does not; it is never read with env.get by the settings (readable=False).
+    Cached: treat the result as read-only.
     """
     from model_w.migrate.knowledge import load_release
 
@@ -173,6 +176,7 @@ def preset_vars(release: str = DEFAULT_RELEASE) -> dict[str, PresetVar]:
     return out
 
 
+#: The variables of DEFAULT_RELEASE; codemods given a `release` use `preset_vars(release)`.
 PRESET_VARS: dict[str, PresetVar] = preset_vars()
 
 #: Settings the preset sets from its own variables: setting -> env var.
@@ -236,20 +240,21 @@ def strip_django_prefix(name: str) -> str:
     return name[len("DJANGO_") :] if name.startswith("DJANGO_") and len(name) > 7 else name
 
 
-def preset_var_for(name: str) -> PresetVar | None:
+def preset_var_for(name: str, release: str = DEFAULT_RELEASE) -> PresetVar | None:
     """The preset variable a legacy name stands for, if any."""
+    known = preset_vars(release)
     if name in PRESET_ALIASES:
-        return PRESET_VARS[PRESET_ALIASES[name]]
-    return PRESET_VARS.get(strip_django_prefix(name))
+        return known.get(PRESET_ALIASES[name])
+    return known.get(strip_django_prefix(name))
 
 
 def is_setting_name(name: str | None) -> bool:
     return bool(name) and re.fullmatch(r"[A-Z][A-Z0-9_]*", name or "") is not None
 
 
-def env_name_for(old_name: str, setting: str | None) -> str:
+def env_name_for(old_name: str, setting: str | None, release: str = DEFAULT_RELEASE) -> str:
     """The Model W name of a legacy variable (see the module docstring)."""
-    preset = preset_var_for(old_name)
+    preset = preset_var_for(old_name, release)
     if preset is not None:
         return preset.name
     if setting and is_setting_name(setting):
@@ -268,9 +273,8 @@ def is_credential_name(name: str | None) -> bool:
 
 def group_for(name: str) -> str:
     upper = name.upper()
-    preset = PRESET_VARS.get(upper)
-    if preset is not None:
-        return preset.group
+    if upper in PRESET_VAR_DOCS:  # the same group in every release
+        return PRESET_VAR_DOCS[upper][0]
     rules = (
         ("sentry", ("SENTRY",)),
         ("celery", ("CELERY", "BROKER")),
@@ -541,9 +545,10 @@ def preset_record(
     legacy_value: Any = MISSING,
     line: int = 0,
     comment: str = "",
+    release: str = DEFAULT_RELEASE,
 ) -> EnvVar:
     """The record of a preset variable; `legacy_value` becomes the local value if it differs."""
-    preset = PRESET_VARS[name]
+    preset = preset_vars(release)[name]
     local = None
     if legacy_value is not MISSING and legacy_value is not None:
         if preset.default is MISSING or legacy_value != preset.default:
@@ -631,14 +636,46 @@ def env_get(
     return cst.parse_expression(f"env.get({', '.join(parts)})")
 
 
-def preset_env_get(name: str) -> cst.BaseExpression:
-    """`env.get` with exactly the preset's signature (model-w.md 5.2)."""
-    preset = PRESET_VARS[name]
+def preset_env_get(name: str, release: str = DEFAULT_RELEASE) -> cst.BaseExpression:
+    """`env.get` with exactly the preset's signature (model-w.md 5.2) in `release`."""
+    preset = preset_vars(release)[name]
     return env_get(
         name,
         default=preset.default,
         build_default=preset.build_default,
         is_yaml=preset.is_yaml,
+    )
+
+
+class ReleaseVars:
+    """Mixin for codemods: the preset variables of the target `release`.
+
+    `self.preset_vars` replaces PRESET_VARS, and the `preset_record`,
+    `env_name_for` and `preset_env_get` methods pass the release along.
+    """
+
+    release: str = DEFAULT_RELEASE
+
+    def use_release(self, release: str | None) -> None:
+        self.release = release or DEFAULT_RELEASE
+        self.preset_vars = preset_vars(self.release)
+
+    def preset_record(self, name: str, **kwargs: Any) -> EnvVar:
+        return preset_record(name, release=self.release, **kwargs)
+
+    def env_name_for(self, old_name: str, setting: str | None) -> str:
+        return env_name_for(old_name, setting, self.release)
+
+    def preset_env_get(self, name: str) -> cst.BaseExpression:
+        return preset_env_get(name, self.release)
+
+
+def add_release_arg(arg_parser: Any) -> None:
+    """`--release` for a codemod run alone through libcst.tool."""
+    arg_parser.add_argument(
+        "--release",
+        default=DEFAULT_RELEASE,
+        help=f"Model W release whose preset variables to use (default {DEFAULT_RELEASE})",
     )
 
 

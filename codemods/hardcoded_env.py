@@ -38,10 +38,12 @@ from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider
 from model_w.migrate.codemods.base import ModelWCodemod
 from model_w.migrate.codemods.envvars import (
+    DEFAULT_RELEASE,
     MISSING,
     PRESET_OWNED_SETTINGS,
-    PRESET_VARS,
     EnvVar,
+    ReleaseVars,
+    add_release_arg,
     compose_database_url,
     dotenv_text,
     engine_short,
@@ -50,7 +52,6 @@ from model_w.migrate.codemods.envvars import (
     is_credential_name,
     literal_of,
     looks_like_secret,
-    preset_record,
     py_code,
     record_env_var,
     record_preset_owned,
@@ -105,7 +106,7 @@ def _env_name_for_key(setting: str, key: str) -> str:
     return re.sub(r"[^A-Z0-9]+", "_", f"{setting}_{key}".upper()).strip("_")
 
 
-class HardcodedToEnvCommand(ModelWCodemod):
+class HardcodedToEnvCommand(ReleaseVars, ModelWCodemod):
     DESCRIPTION = (
         "Move hardcoded deployment values and credentials of a settings module into "
         "Model W env vars (the literal goes to the local .env)."
@@ -114,6 +115,7 @@ class HardcodedToEnvCommand(ModelWCodemod):
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
+        add_release_arg(arg_parser)
         arg_parser.add_argument(
             "--no-detect-values",
             dest="detect_values",
@@ -122,8 +124,11 @@ class HardcodedToEnvCommand(ModelWCodemod):
             help="only judge settings by their names, not their values (detect-secrets)",
         )
 
-    def __init__(self, context: CodemodContext, detect_values: bool = True) -> None:
+    def __init__(
+        self, context: CodemodContext, detect_values: bool = True, release: str = DEFAULT_RELEASE
+    ) -> None:
         super().__init__(context)
+        self.use_release(release)
         self.detect_values = detect_values
         self.tree = cst.Module([])
         self.replacements: dict[cst.CSTNode, cst.CSTNode] = {}
@@ -231,12 +236,12 @@ class HardcodedToEnvCommand(ModelWCodemod):
     # --- preset-owned -----------------------------------------------------------------
 
     def _preset_owned(self, setting: str, env_var: str, literal: Any, line: int) -> None:
-        preset = PRESET_VARS[env_var]
+        preset = self.preset_vars[env_var]
         if preset.is_yaml and not isinstance(literal, (bool, int, float, list, dict)):
             return
         if not preset.is_yaml and not isinstance(literal, str) and literal is not None:
             return
-        var = preset_record(
+        var = self.preset_record(
             env_var,
             old_names=[],
             setting=setting,
@@ -315,7 +320,7 @@ class HardcodedToEnvCommand(ModelWCodemod):
                 "(DATABASE_URL=postgres://...): move the data over (dumpdata/loaddata)",
                 "blocker",
             )
-        var = preset_record(
+        var = self.preset_record(
             "DATABASE_URL",
             setting="DATABASES",
             legacy_value=url if url else MISSING,
@@ -349,7 +354,7 @@ class HardcodedToEnvCommand(ModelWCodemod):
             location = MISSING
         record_env_var(
             self.context.scratch,
-            preset_record(
+            self.preset_record(
                 "REDIS_URL",
                 setting="CACHES",
                 legacy_value=location,

@@ -28,11 +28,13 @@ from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider, QualifiedNameProvider, ScopeProvider
 from model_w.migrate.codemods.base import ModelWCodemod
 from model_w.migrate.codemods.envvars import (
+    DEFAULT_RELEASE,
     MISSING,
+    ReleaseVars,
     StatementDropper,
+    add_release_arg,
     literal_of,
     looks_like_secret,
-    preset_record,
     record_env_var,
     record_secret,
     schedule_unused_imports,
@@ -54,7 +56,7 @@ def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         yield from _walk(child)
 
 
-class RemoveSentryInitCommand(ModelWCodemod):
+class RemoveSentryInitCommand(ReleaseVars, ModelWCodemod):
     DESCRIPTION = (
         "Remove sentry_sdk.init(...) from settings (Model W's preset initialises Sentry "
         "from SENTRY_DSN) and report the options it set."
@@ -63,6 +65,7 @@ class RemoveSentryInitCommand(ModelWCodemod):
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
+        add_release_arg(arg_parser)
         arg_parser.add_argument(
             "--keep-empty-functions",
             dest="keep_empty_functions",
@@ -71,8 +74,14 @@ class RemoveSentryInitCommand(ModelWCodemod):
             help="keep a settings function emptied by the removal (and its calls)",
         )
 
-    def __init__(self, context: CodemodContext, keep_empty_functions: bool = False) -> None:
+    def __init__(
+        self,
+        context: CodemodContext,
+        keep_empty_functions: bool = False,
+        release: str = DEFAULT_RELEASE,
+    ) -> None:
         super().__init__(context)
+        self.use_release(release)
         self.keep_empty_functions = keep_empty_functions
         self.tree = cst.Module([])
         self.removals: set[cst.CSTNode] = set()
@@ -215,7 +224,7 @@ class RemoveSentryInitCommand(ModelWCodemod):
         if isinstance(dsn, str) and dsn:
             record_env_var(
                 self.context.scratch,
-                preset_record(
+                self.preset_record(
                     "SENTRY_DSN",
                     setting=None,
                     legacy_value=dsn,

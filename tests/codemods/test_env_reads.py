@@ -1128,3 +1128,57 @@ def test_preset_vars_follow_the_knowledge_of_each_release(release) -> None:
     assert got["SECRET_KEY"].build_default == "xxx"
     assert got["REDIS_URL"].default == "redis://localhost"
     assert got["DATABASE_URL"].build_default == "postgresql://dum:dum@localhost/dummy"
+
+
+@pytest.mark.parametrize("release", ["2024.10", "2025.7", "2026.7"])
+def test_preset_reads_take_the_signature_of_the_target_release(release) -> None:
+    import libcst as cst
+    from model_w.migrate.codemods.envvars import preset_env_get, preset_vars
+
+    source = """
+    import os
+
+    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+    DEBUG = os.environ.get("DJANGO_DEBUG", "no") == "yes"
+    """
+    result = run(source, release=release)
+    expected = cst.Module([]).code_for_node(preset_env_get("SECRET_KEY", release))
+    assert f"SECRET_KEY = {expected}" in result.code
+    known = preset_vars(release)
+    got = records(result)
+    assert got["SECRET_KEY"]["build_default"] == known["SECRET_KEY"].build_default
+    assert got["SECRET_KEY"]["preset_owned"] and got["DEBUG"]["preset_owned"]
+    again = run(result.code, release=release)
+    assert not again.changed
+
+
+def test_unknown_release_is_refused() -> None:
+    with pytest.raises(KeyError):
+        run("import os\nX = os.getenv('X')\n", release="1999.1")
+
+
+def test_libcst_cli_takes_a_release(tmp_path: Path) -> None:
+    target = tmp_path / "settings.py"
+    target.write_text('import os\n\nSECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n')
+    workdir = tmp_path / "repo"
+    workdir.mkdir()
+    shutil.copy(REPO / ".libcst.codemod.yaml", workdir / ".libcst.codemod.yaml")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "libcst.tool",
+            "codemod",
+            "--no-format",
+            "env_reads.EnvReadsCommand",
+            "--release",
+            "2025.7",
+            str(target),
+        ],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text() == 'SECRET_KEY = env.get("SECRET_KEY", build_default="xxx")\n'

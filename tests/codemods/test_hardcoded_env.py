@@ -9,6 +9,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+from model_w.migrate.codemods.envvars import MISSING
 from model_w.migrate.codemods.hardcoded_env import HardcodedToEnvCommand
 
 from model_w.migrate.codemod_runner import run_codemod
@@ -213,6 +214,20 @@ def test_preset_owned_are_recorded_not_changed() -> None:
         [SECRET_KEY, "s3cr3t-Pa55word", DSN, AWS_KEY_ID, AWS_SECRET]
     )
     assert "shop-media" not in result.scratch["modelw_secrets"]
+
+
+@pytest.mark.parametrize("release", ["2024.10", "2025.7", "2026.7"])
+def test_preset_owned_records_follow_the_target_release(release) -> None:
+    from model_w.migrate.codemods.envvars import preset_vars
+
+    source = dedent(PRESET_OWNED_SOURCE).lstrip("\n")
+    result = run(source, release=release)
+    assert result.code == source
+    known = preset_vars(release)
+    for name, rec in records(result).items():
+        assert rec["is_yaml"] == known[name].is_yaml, name
+        assert rec["has_default"] == (known[name].default is not MISSING), name
+    assert run(result.code, release=release).code == result.code
 
 
 def test_sqlite_database_records_engine() -> None:

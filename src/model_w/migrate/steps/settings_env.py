@@ -154,11 +154,13 @@ class SettingsEnv(Step):
 
         # 2. env reads
         for command in env_codemods():
-            kwargs = (
+            kwargs: dict[str, Any] = (
                 self._helper_policies(facts, answers)
                 if command.__name__ == "EnvReadsCommand"
                 else {}
             )
+            # the target release's preset variables (names, signatures)
+            kwargs["release"] = answers.modelw_release
             try:
                 result = ctx.codemod(command, source, path=target.path, **kwargs)
             except TypeError:
