@@ -265,6 +265,8 @@ class HardcodedToEnvCommand(ReleaseVars, ModelWCodemod):
         engine = literal_of(self.tree, parts["ENGINE"])
         if not isinstance(engine, str):
             return
+        if re.search(r"\benv\.get\(", self.tree.code_for_node(aliases["default"])):
+            return  # read from the environment: env_reads recorded it (and its follow-ups)
         values = {key: literal_of(self.tree, node) for key, node in parts.items()}
         others = [alias for alias in aliases if alias != "default"]
         if others:

@@ -49,6 +49,7 @@ from model_w.migrate.codemods.envvars import (
     record_env_var,
     record_preset_owned,
     record_secret,
+    tidy_module_start,
     worth_guarding,
 )
 from model_w.migrate.codemods.settings_values import (
@@ -346,6 +347,10 @@ class PresetAdoption(ModelWCodemod):
         return node.with_changes(leading_lines=lines)
 
     # -- main ----------------------------------------------------------------
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        # the imports this rewrite left unused are removed after it (libcst)
+        return tidy_module_start(tree, super().transform_module(tree))
+
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
         self._positions = None
         if already_adopted(tree):
@@ -428,6 +433,7 @@ class PresetAdoption(ModelWCodemod):
         del assigned_later
         self.reads_later: list[set[str]] = []
         loads = [_names_loaded(s) for s in middle]
+        self.loaded_before = set().union(*loads) if loads else set()
         tail_loads = set().union(*(_names_loaded(s) for s in tail)) if tail else set()
         for idx in range(len(middle)):
             later = set().union(*loads[idx + 1 :]) if idx + 1 < len(loads) else set()
@@ -803,6 +809,7 @@ class PresetAdoption(ModelWCodemod):
                     self.flags["enable_cursors"] = not literal(el.value)
                     continue
                 if isinstance(el, cst.DictElement) and literal(el.key) not in DB_URL_KEYS:
+                    self.info.setdefault("database_reapplied", []).append(literal(el.key))
                     self.block.append(
                         self._stmt(
                             f'DATABASES["default"][{code_of(el.key).strip()}] = {code_of(el.value).strip()}'
@@ -1485,6 +1492,9 @@ class PresetAdoption(ModelWCodemod):
             tail[0] = tail[0].with_changes(
                 leading_lines=[cst.EmptyLine(indent=False)] + list(tail[0].leading_lines)
             )
+        self._drop_imports_made_unused(
+            head, [*stub_nodes, with_stmt, *after, *tail], self.loaded_before
+        )
         self.context.scratch["modelw_adoption"] = {
             **self.info,
             "flags": {k: v for k, v in self.flags.items()},
@@ -1493,6 +1503,44 @@ class PresetAdoption(ModelWCodemod):
             "stubs": stubs,
         }
         return tree.with_changes(body=[*new_head, *stub_nodes, with_stmt, *after, *tail])
+
+    def _drop_imports_made_unused(self, head: list, body: list, loaded_before: set[str]) -> None:
+        """Schedule the removal of the head's imports this rewrite left unused.
+
+        Only names the legacy module used and the new one does not: an
+        import that was already unused is the project's business.
+        """
+        from libcst.codemod.visitors import RemoveImportsVisitor
+
+        loaded_after = set().union(*(_names_loaded(s) for s in body)) if body else set()
+        for stmt in head:
+            if not isinstance(stmt, cst.SimpleStatementLine):
+                continue
+            for small in stmt.body:
+                if isinstance(small, cst.Import):
+                    for alias in small.names:
+                        dotted = cst_dotted(alias.name)
+                        bound = alias.evaluated_alias or dotted.split(".")[0]
+                        if bound in loaded_before and bound not in loaded_after:
+                            RemoveImportsVisitor.remove_unused_import(
+                                self.context, dotted, asname=alias.evaluated_alias
+                            )
+                elif (
+                    isinstance(small, cst.ImportFrom)
+                    and not small.relative
+                    and small.module is not None
+                    and not isinstance(small.names, cst.ImportStar)
+                ):
+                    module = cst_dotted(small.module)
+                    if module == "__future__":
+                        continue
+                    for alias in small.names:
+                        name = cst_dotted(alias.name)
+                        bound = alias.evaluated_alias or name
+                        if bound in loaded_before and bound not in loaded_after:
+                            RemoveImportsVisitor.remove_unused_import(
+                                self.context, module, obj=name, asname=alias.evaluated_alias
+                            )
 
     @staticmethod
     def _clean(stmt: cst.BaseStatement) -> cst.BaseStatement:

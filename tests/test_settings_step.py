@@ -197,3 +197,21 @@ def test_env_helper_decisions_reach_the_env_reads_codemod(make_repo):
     repo = make_repo("vue_vite")
     ws, _, _ = run_step(repo, policies={"unknown_env_helper": "inline"})
     assert "def envsecret" not in ws.read("dashboard/settings.py")
+
+
+def test_uv_pep621_follow_ups_are_not_repeated_or_stale(make_repo):
+    """CONN_MAX_AGE is re-applied by the adoption; DATABASE_URL is composed from
+    the env reads' defaults: neither is left as a follow-up, none is repeated."""
+    repo = make_repo("uv_pep621")
+    ws, ctx, facts = run_step(repo)
+    messages = [(f.path, f.line, f.message) for f in ctx.followups]
+    assert len(messages) == len(set(messages)), messages
+    assert not [m for m in messages if "also sets CONN_MAX_AGE" in m[2]], messages
+    assert not [m for m in messages if "not all literals" in m[2]], messages
+    settings = next(p for p in ws.files() if p.endswith("config/settings.py"))
+    code = ws.read(settings)
+    assert 'DATABASES["default"]["CONN_MAX_AGE"] = 60' in code
+    # pathlib served only BASE_DIR, which the preset injects
+    assert "from pathlib import Path" not in code
+    env = parse_dotenv(ws.read(str(Path(settings).parent.parent / ".env")))
+    assert env["DATABASE_URL"] == "postgres://tasks@localhost/tasks"

@@ -319,3 +319,22 @@ def test_libcst_cli(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert target.read_text() == 'EMAIL_HOST = env.get("EMAIL_HOST", default="smtp.example.com")\n'
+
+
+def test_database_read_from_the_environment_is_left_to_env_reads() -> None:
+    source = dedent(
+        """
+        DATABASES = {
+            "default": {
+                "ENGINE": "django.db.backends.postgresql",
+                "NAME": env.get("POSTGRES_DB", default="tasks"),
+                "HOST": env.get("POSTGRES_HOST", default="localhost"),
+                "CONN_MAX_AGE": 60,
+            }
+        }
+        """
+    ).lstrip("\n")
+    result = run(source)
+    assert result.code == source
+    assert result.followups == []
+    assert "DATABASE_URL" not in records(result)

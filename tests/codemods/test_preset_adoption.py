@@ -68,10 +68,9 @@ def test_full_module_before_after():
         DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
         """
     )
+    # pathlib served only BASE_DIR, which the preset now injects: its import goes
     assert result.code == textwrap.dedent(
         """\
-        from pathlib import Path
-
         from model_w.env_manager import EnvManager
         from model_w.preset.django import ModelWDjango
 
@@ -617,3 +616,36 @@ def test_storage_credentials_deleted_when_storages_on():
     # storages off: the legacy values stay as overrides
     off = adopt(source)
     assert "AWS_ACCESS_KEY_ID = " in block(off)
+
+
+def test_imports_made_unused_are_removed():
+    result = adopt(
+        """\
+        import os
+        import sys
+        from pathlib import Path
+
+        BASE_DIR = Path(__file__).resolve().parent.parent
+        SECRET_KEY = os.environ["SECRET_KEY"]
+        ROOT_URLCONF = "proj.urls"
+        """
+    )
+    # Path and os served only settings the preset now owns; sys was unused before
+    assert "from pathlib import Path" not in result.code
+    assert "import os" not in result.code
+    assert "import sys" in result.code
+
+
+def test_imports_still_used_are_kept():
+    result = adopt(
+        """\
+        import os
+        from pathlib import Path
+
+        BASE_DIR = Path(__file__).resolve().parent.parent
+        MEDIA_ROOT = os.path.join(BASE_DIR, "media")
+        """
+    )
+    assert "import os" in result.code
+    # the stub BASE_DIR = Path() keeps Path in use
+    assert "from pathlib import Path" in result.code

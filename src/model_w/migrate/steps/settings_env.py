@@ -186,6 +186,7 @@ class SettingsEnv(Step):
         self._collect(ctx, result.scratch, records)
         ws.write(target.path, result.code)
         adoption = result.scratch.get("modelw_adoption", {})
+        self._settle_followups(ctx, adoption)
 
         # 4. .env-template and .env
         for record in dev_records:
@@ -211,6 +212,30 @@ class SettingsEnv(Step):
             name: answers.decisions.get(f"{prefix}{name}") or default for name in sorted(names)
         }
         return {"helper_policy": default, "helper_policies": per_helper}
+
+    @staticmethod
+    def _settle_followups(ctx: StepContext, adoption: dict[str, Any]) -> None:
+        """Drop this step's follow-ups that a later codemod resolved, and repeats.
+
+        The env codemods also run alone, so they ask for the extra
+        DATABASES['default'] keys to be re-applied; the preset adoption then
+        re-applies them itself.
+        """
+        reapplied = set(adoption.get("database_reapplied") or [])
+        also_sets = re.compile(r"^DATABASES\['default'\] also sets ([\w, ]+): re-apply")
+        seen: set[tuple[str, int, str]] = set()
+        kept = []
+        for item in ctx.followups:
+            if item.step == ctx.step_id:
+                match = also_sets.match(item.message)
+                if match and {k.strip() for k in match.group(1).split(",")} <= reapplied:
+                    continue
+                key = (item.path, item.line, item.message)
+                if key in seen:
+                    continue
+                seen.add(key)
+            kept.append(item)
+        ctx.followups[:] = kept
 
     @staticmethod
     def _still_read(records: list[dict[str, Any]], code: str) -> list[dict[str, Any]]:
