@@ -347,8 +347,16 @@ def test_pep621_uv_into_existing_tool_config(tmp_path: Path) -> None:
         },
     )
     facts = make_facts(tmp_path)
-    run_step(ws, facts, release="2026.7")
+    ctx = run_step(ws, facts, release="2026.7")
     assert not ws.exists("pyproject.toml") and not ws.exists("uv.lock")
+    dropped = [f.message for f in ctx.followups if f.message.startswith("dropped")]
+    # each dropped dependency under its own reason
+    assert "dropped, as modelw-preset-django brings them: django, psycopg" in dropped
+    assert any(
+        m.startswith("dropped, as the migrated settings no longer use them: django-split-settings")
+        for m in dropped
+    ), dropped
+    assert not any("django-split-settings" in m and "preset" in m for m in dropped), dropped
     text = ws.read("api/pyproject.toml")
     data = tomllib.loads(text)
     assert data["project"]["name"] == "shop"

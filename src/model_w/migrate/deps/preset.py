@@ -109,6 +109,8 @@ ENV_LIBRARIES = {
     # include() fragments are inlined into one module by the settings step
     "split_settings": "django-split-settings",
 }
+# Of ENV_LIBRARIES, those that structure settings rather than read the environment.
+SETTINGS_LIBRARIES = frozenset({"split_settings"})
 
 
 @dataclass

@@ -351,7 +351,9 @@ class Dependencies(Step):
         if "psycopg" in brought or "psycopg" in extras:
             brought.setdefault("psycopg-binary", "")
         imported = self._imported_modules(ctx, base)
-        dropped: list[str] = []
+        dropped: list[str] = []  # the preset brings them
+        replaced: list[str] = []  # env readers the env manager replaces
+        unused: list[str] = []  # settings libraries the migrated settings no longer use
         for dep in list(deps.all()):
             if dep.key == preset_mod.PRESET:
                 deps.remove(dep)
@@ -380,12 +382,31 @@ class Dependencies(Step):
                     )
                 else:
                     deps.remove(dep)
-                    dropped.append(dep.name)
+                    (unused if module in preset_mod.SETTINGS_LIBRARIES else replaced).append(
+                        dep.name
+                    )
+
+        def names(items: list[str]) -> str:
+            return ", ".join(sorted(set(items), key=str.lower))
+
         if dropped:
+            ctx.follow_up(
+                "", 0, f"dropped, as modelw-preset-django brings them: {names(dropped)}", "info"
+            )
+        if replaced:
             ctx.follow_up(
                 "",
                 0,
-                f"dropped, as modelw-preset-django or the env manager now provide them: {', '.join(sorted(set(dropped), key=str.lower))}",
+                "dropped, as the settings now read the environment through Model W's "
+                f"env manager: {names(replaced)}",
+                "info",
+            )
+        if unused:
+            ctx.follow_up(
+                "",
+                0,
+                f"dropped, as the migrated settings no longer use them: {names(unused)} "
+                "(the settings step inlined the include() fragments into one module)",
                 "info",
             )
 
