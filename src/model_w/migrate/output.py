@@ -19,10 +19,13 @@ def color_enabled(stream=None) -> bool:
 
 def make_console(stderr: bool = False) -> Console:
     """Colour only on a terminal without NO_COLOR; the terminal's width when
-    there is one (NO_COLOR included), a fixed 100 columns when piped."""
+    there is one (NO_COLOR included), else COLUMNS, else 100 columns."""
     stream = sys.stderr if stderr else sys.stdout
     color = color_enabled(stream)
     tty = hasattr(stream, "isatty") and stream.isatty()
+    # a terminal, forced colour or an explicit COLUMNS: Rich's own width, wrapped;
+    # otherwise (logs, pipes) 100 columns and long lines left whole
+    sized = bool(tty or color or os.environ.get("COLUMNS"))
     return Console(
         file=stream,
         stderr=stderr,
@@ -30,8 +33,8 @@ def make_console(stderr: bool = False) -> Console:
         force_terminal=True if color else None,
         color_system="auto" if color else None,
         highlight=False,
-        soft_wrap=not tty,
-        width=None if tty else 100,
+        soft_wrap=not sized,
+        width=None if sized else 100,
     )
 
 
