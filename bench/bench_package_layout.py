@@ -36,8 +36,32 @@ PROJECT = "legacyproj"
 PACKAGE = "benchshop"
 
 
-def generate(root: Path, apps: int, modules: int) -> int:
-    """A legacy repo: manage.py at the root, `apps` apps of `modules` modules each."""
+def filler(k: int, functions: int) -> str:
+    """Ordinary application code (no imports of moved modules): what real
+    modules mostly hold, so that parsing weighs what it weighs in a real repo."""
+    parts = []
+    for f in range(functions):
+        parts.append(
+            f"\n\ndef compute_{k}_{f}(rows, factor=2):\n"
+            '    """Sum the rows that pass the filter, scaled."""\n'
+            "    total = 0\n"
+            "    for index, row in enumerate(rows):\n"
+            "        if row.get('active') and index % factor == 0:\n"
+            "            total += row['amount'] * factor\n"
+            "        elif row.get('refund'):\n"
+            "            total -= row['amount']\n"
+            "    return {'total': total, 'count': len(rows), 'factor': factor}\n"
+        )
+    return "".join(parts)
+
+
+def generate(root: Path, apps: int, modules: int, functions: int = 8) -> int:
+    """A legacy repo: manage.py at the root, `apps` apps of `modules` modules each.
+
+    Each helper module carries `functions` ordinary functions (about 10 lines
+    each): with the defaults the tree has about 150,000 lines, the size of the
+    repository django-upgrade's authors measured (field-notes.md).
+    """
     api = root
     (api / PROJECT).mkdir(parents=True)
     (api / "manage.py").write_text(
@@ -104,6 +128,7 @@ def generate(root: Path, apps: int, modules: int) -> int:
                 f"def work_{k}(value):\n    data = json.dumps({{'v': value}})\n"
                 f"    return Item, Own, settings.DEBUG, data\n\n\n"
                 f"class Helper{k}:\n    def run(self):\n        return work_{k}(1)\n"
+                + filler(k, functions)
             )
             (app / f"helpers{'' if k == 0 else k}.py").write_text(body)
             count += 1
@@ -255,6 +280,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--apps", type=int, default=100)
     parser.add_argument("--modules", type=int, default=20, help="modules per app (at least 6)")
+    parser.add_argument(
+        "--functions",
+        type=int,
+        default=8,
+        help="ordinary functions per helper module (0: tiny modules, only imports)",
+    )
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--no-dry-run", action="store_true", help="skip the whole-migration timing")
     parser.add_argument("--keep", action="store_true", help="keep the generated repositories")
@@ -268,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
         trees = {}
         for name in ("step", "libcst", "dryrun"):
             trees[name] = base / name
-            count = generate(trees[name], args.apps, args.modules)
+            count = generate(trees[name], args.apps, args.modules, args.functions)
             git_init(trees[name])
         step_s, changed = time_step(trees["step"], args.apps)
         libcst_s = time_libcst(trees["libcst"])

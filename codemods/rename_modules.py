@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -228,7 +229,22 @@ class _AstScan(ast.NodeVisitor):
     # traversal: NodeVisitor's, with the method lookup cached per node type and
     # leaf nodes without fields (Load, Store, operators) skipped
 
+    # lines of the source that mention a mapped module's top name or hold a
+    # relative import: a statement or expression spanning none of them cannot
+    # need an edit, so its whole subtree is skipped (most of a real module)
+    hit_lines: list[int] | None = None
+
     def visit(self, node: ast.AST) -> None:
+        hits = self.hit_lines
+        if hits is not None:
+            start = getattr(node, "lineno", None)
+            if start is not None:
+                decorators = getattr(node, "decorator_list", None)
+                if decorators:  # a def's lineno is its `def` line, after its decorators
+                    start = min(start, decorators[0].lineno)
+                index = bisect_left(hits, start)
+                if index == len(hits) or hits[index] > node.end_lineno:  # type: ignore[attr-defined]
+                    return
         cls = node.__class__
         method = self._dispatch.get(cls)
         if method is None:
@@ -449,6 +465,7 @@ def fast_rename(
         return None
     lines = source.encode("utf-8").split(b"\n")
     scan = _AstScan(mm, lines, module, is_package)
+    scan.hit_lines = _hit_lines(source, mm)
     scan.used_heads = set()
     scan.visit(tree)
     if scan.bail or (scan.bound_heads & scan.used_heads):
@@ -460,6 +477,26 @@ def fast_rename(
         raw = lines[ln - 1]
         lines[ln - 1] = raw[:col] + text.encode("utf-8") + raw[ecol:]
     return b"\n".join(lines).decode("utf-8")
+
+
+_HIT_PATTERNS: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def _hit_lines(source: str, mm: ModuleMap) -> list[int]:
+    """Sorted line numbers that mention a mapped top name or hold a relative import."""
+    pattern = _HIT_PATTERNS.get(mm.tops)
+    if pattern is None:
+        names = "|".join(re.escape(top) for top in sorted(mm.tops, key=len, reverse=True))
+        pattern = re.compile(rf"(?<![\w.])(?:{names})(?!\w)|^[ \t]*from[ \t]+\.", re.M)
+        _HIT_PATTERNS[mm.tops] = pattern
+    starts = [0]
+    find = source.find
+    position = find("\n")
+    while position != -1:
+        starts.append(position + 1)
+        position = find("\n", position + 1)
+    lines = {bisect_left(starts, m.start() + 1) for m in pattern.finditer(source)}
+    return sorted(lines)
 
 
 def mentions(text: str, mm: ModuleMap) -> bool:

@@ -338,3 +338,26 @@ def test_the_ast_fast_path_never_imports_libcst() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_fast_path_skips_unrelated_code_but_finds_nested_references():
+    """Subtrees on lines that never mention a moved module are skipped; a
+    reference deep inside a class method, a decorator and a multi-line string
+    are still found."""
+    from model_w.migrate.codemods.rename_modules import _hit_lines
+
+    unrelated = "".join(f"\ndef f{i}(x):\n    return x * {i}\n" for i in range(50))
+    source = (
+        "import os\n"
+        + unrelated
+        + "\nclass A:\n    @staticmethod\n    def m():\n        if True:\n"
+        + "            from blog.models import Post\n            return Post\n"
+        + '\n@mock.patch(\n    "blog.views.send"\n)\ndef t(m):\n    pass\n'
+    )
+    mapping = {"blog": "shop.apps.blog"}
+    result = fast_rename(source, mapping)
+    assert "from shop.apps.blog.models import Post" in result
+    assert '"shop.apps.blog.views.send"' in result
+    assert result.count("shop.apps.blog") == 2
+    hits = _hit_lines(source, ModuleMap(mapping))
+    assert len(hits) == 2  # only those two lines are looked at closely
