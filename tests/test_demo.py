@@ -12,7 +12,7 @@ from tests.conftest import git
 
 
 def run_demo(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, Path]:
-    env = {**os.environ, "TMPDIR": str(tmp_path), "NO_COLOR": "1"}
+    env = {**os.environ, "TMPDIR": str(tmp_path), "NO_COLOR": "1", "COLUMNS": "60"}
     result = subprocess.run(
         [sys.executable, "-m", "model_w.migrate", "migrate", "--demo", *args],
         capture_output=True,

@@ -136,7 +136,8 @@ def run(args: argparse.Namespace) -> int:
 
         path = make_demo_repo()
         out.print(
-            f"Demo: a legacy Django project was copied to [bold]{path}[/] and committed on 'main'."
+            f"Demo: a legacy Django project was copied to [bold]{path}[/] and committed on 'main'.",
+            soft_wrap=True,
         )
 
     if args.abort:
@@ -170,7 +171,9 @@ def run(args: argparse.Namespace) -> int:
         from model_w.migrate.report.diff import unified_diff
 
         Path(args.patch).write_text(unified_diff(result.total_changes), encoding="utf-8")
-        out.print(f"Patch written to {args.patch} (apply with `git apply {args.patch}`).")
+        out.print(
+            f"Patch written to {args.patch} (apply with `git apply {args.patch}`).", soft_wrap=True
+        )
     if args.report:
         from model_w.migrate.report.json_report import write_report
 
@@ -180,9 +183,9 @@ def run(args: argparse.Namespace) -> int:
 
         save_recipe(answers, Path(args.save_recipe))
     if args.demo:
-        out.print(f"The demo repository is at [bold]{path}[/].")
+        out.print(f"The demo repository is at [bold]{path}[/].", soft_wrap=True)
         if dry:
-            out.print(f"Apply it there with `modelw migrate --yes {path}`.")
+            out.print(f"Apply it there with `modelw migrate --yes {path}`.", soft_wrap=True)
     if result.interrupted:
         return EXIT_INTERRUPTED
     if result.outcome.failed:
