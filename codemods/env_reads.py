@@ -65,7 +65,7 @@ from model_w.migrate.codemods.envvars import (
     StatementDropper,
     add_release_arg,
     build_default_for,
-    compose_database_url,
+    complete_database_parts,
     convert_default,
     engine_short,
     env_get,
@@ -83,6 +83,7 @@ from model_w.migrate.codemods.envvars import (
     tidy_module_start,
     to_bool,
     todo_comment,
+    url_from_database_parts,
     worth_guarding,
 )
 
@@ -1578,17 +1579,8 @@ class EnvReadsCommand(ReleaseVars, ModelWCodemod):
             engine = engine_value if isinstance(engine_value, str) else ""
             values = {key: self._part_value(node) for key, node in parts.items()}
             db_name = values.get("NAME")
-            if all(
-                values.get(k) is not MISSING for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")
-            ):
-                url = compose_database_url(
-                    engine,
-                    values.get("NAME"),
-                    values.get("USER"),
-                    values.get("PASSWORD"),
-                    values.get("HOST"),
-                    values.get("PORT"),
-                )
+            if complete_database_parts(values):
+                url = url_from_database_parts(engine, values)
                 password = values.get("PASSWORD")
                 if (
                     isinstance(password, str)

@@ -470,6 +470,20 @@ def literal_of(module: cst.Module, node: cst.CSTNode | None) -> Any:
         return MISSING
 
 
+DATABASE_URL_PARTS = ("NAME", "USER", "PASSWORD", "HOST", "PORT")
+
+
+def complete_database_parts(values: dict[str, Any]) -> bool:
+    """True when every DATABASES["default"] part a URL needs is a known value
+    (MISSING marks a part that is not a literal)."""
+    return all(values.get(key) is not MISSING for key in DATABASE_URL_PARTS)
+
+
+def url_from_database_parts(engine: str, values: dict[str, Any]) -> str | None:
+    """The DATABASE_URL of complete DATABASES["default"] parts; None if not Postgres."""
+    return compose_database_url(engine, *(values.get(key) for key in DATABASE_URL_PARTS))
+
+
 def compose_database_url(
     engine: str,
     name: Any,

@@ -44,7 +44,7 @@ from model_w.migrate.codemods.envvars import (
     EnvVar,
     ReleaseVars,
     add_release_arg,
-    compose_database_url,
+    complete_database_parts,
     dotenv_text,
     engine_short,
     env_get,
@@ -57,6 +57,7 @@ from model_w.migrate.codemods.envvars import (
     record_preset_owned,
     record_secret,
     secret_kinds,
+    url_from_database_parts,
     worth_guarding,
 )
 
@@ -286,17 +287,8 @@ class HardcodedToEnvCommand(ReleaseVars, ModelWCodemod):
             )
         url = None
         if any(p in engine for p in ("postgres", "postgis", "psqlextra", "psycopg")):
-            if all(
-                values.get(k) is not MISSING for k in ("NAME", "USER", "PASSWORD", "HOST", "PORT")
-            ):
-                url = compose_database_url(
-                    engine,
-                    values.get("NAME"),
-                    values.get("USER"),
-                    values.get("PASSWORD"),
-                    values.get("HOST"),
-                    values.get("PORT"),
-                )
+            if complete_database_parts(values):
+                url = url_from_database_parts(engine, values)
             else:
                 self.report_followup(
                     stmt,

@@ -18,7 +18,13 @@ from dataclasses import dataclass, field
 
 from model_w.migrate.facts import EnvFacts, EnvHelper, EnvRead, Location, SettingsModule
 from model_w.migrate.inspect.settings_chain import resolve_import
-from model_w.migrate.inspect.source import RepoView, dotted_name, keyword, str_const
+from model_w.migrate.inspect.source import (
+    RepoView,
+    assigned_name,
+    dotted_name,
+    keyword,
+    str_const,
+)
 
 STYLE_ORDER = (
     "os.environ",
@@ -245,20 +251,6 @@ def _call_read(call: ast.Call, b: _Bindings, helpers: dict[str, EnvHelper]) -> _
     return None
 
 
-def _setting_of(stmt: ast.stmt) -> str | None:
-    targets: list[ast.expr] = []
-    if isinstance(stmt, ast.Assign):
-        targets = stmt.targets
-    elif isinstance(stmt, ast.AugAssign | ast.AnnAssign):
-        targets = [stmt.target]
-    for target in targets:
-        while isinstance(target, ast.Subscript | ast.Attribute):
-            target = target.value
-        if isinstance(target, ast.Name):
-            return target.id
-    return None
-
-
 def _top_statements(body: list[ast.stmt]):
     """Statements run when the module loads, through if/try/with blocks."""
     for stmt in body:
@@ -417,7 +409,7 @@ def inspect_env(
                 nodes = [p for p in parts if p is not None]
             else:
                 nodes = [stmt]
-            setting = _setting_of(stmt) if leaf else None
+            setting = assigned_name(stmt, through_attributes=True) if leaf else None
             for node in nodes:
                 for read in find_reads(node, b, helpers):
                     facts.reads.append(

@@ -17,7 +17,13 @@ from dataclasses import dataclass
 from model_w.migrate.facts import Services, SettingsModule
 from model_w.migrate.inspect.env_reads import _top_statements
 from model_w.migrate.inspect.settings_values import SettingsValues
-from model_w.migrate.inspect.source import RepoView, dotted_name, keyword, str_const
+from model_w.migrate.inspect.source import (
+    RepoView,
+    assigned_name,
+    dotted_name,
+    keyword,
+    str_const,
+)
 
 ENGINE_NAMES = {
     "postgresql": "postgresql",
@@ -119,7 +125,7 @@ def _backends_in(
 ) -> list[Backend]:
     found: list[Backend] = []
     for stmt, leaf in _top_statements(tree.body):
-        if not leaf or _target(stmt) != setting:
+        if not leaf or assigned_name(stmt) != setting:
             continue
         for node in ast.walk(stmt):
             if isinstance(node, ast.Dict):
@@ -156,20 +162,6 @@ def _backends_in(
                 else:
                     found.append(Backend("unknown", module.path, node.lineno))
     return found
-
-
-def _target(stmt: ast.stmt) -> str | None:
-    targets: list[ast.expr] = []
-    if isinstance(stmt, ast.Assign):
-        targets = stmt.targets
-    elif isinstance(stmt, ast.AugAssign | ast.AnnAssign):
-        targets = [stmt.target]
-    for target in targets:
-        while isinstance(target, ast.Subscript):
-            target = target.value
-        if isinstance(target, ast.Name):
-            return target.id
-    return None
 
 
 def find_databases(

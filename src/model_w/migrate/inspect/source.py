@@ -211,3 +211,20 @@ def keyword(call: ast.Call, name: str) -> ast.AST | None:
         if kw.arg == name:
             return kw.value
     return None
+
+
+def assigned_name(stmt: ast.stmt, through_attributes: bool = False) -> str | None:
+    """The top-level name a statement assigns (`X = ...`, `X["k"] += ...`,
+    and with through_attributes `X.y = ...`), or None."""
+    targets: list[ast.expr] = []
+    if isinstance(stmt, ast.Assign):
+        targets = stmt.targets
+    elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
+        targets = [stmt.target]
+    wrappers = (ast.Subscript, ast.Attribute) if through_attributes else (ast.Subscript,)
+    for target in targets:
+        while isinstance(target, wrappers):
+            target = target.value
+        if isinstance(target, ast.Name):
+            return target.id
+    return None
