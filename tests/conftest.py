@@ -69,7 +69,9 @@ def snapshot_tree(path: Path) -> dict[str, bytes]:
     for p in sorted(path.rglob("*")):
         if p.is_file() and not p.is_symlink():
             rel = p.relative_to(path).as_posix()
-            if rel.startswith(".git/") and (rel.endswith("index") or "/logs/" in rel or rel.endswith("FETCH_HEAD")):
+            if rel.startswith(".git/") and (
+                rel.endswith("index") or "/logs/" in rel or rel.endswith("FETCH_HEAD")
+            ):
                 # git rewrites its index stat cache on read-only commands
                 continue
             result[rel] = p.read_bytes()

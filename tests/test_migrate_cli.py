@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from model_w.migrate.cli import main
-from model_w.migrate.steps import Step, _REGISTRY, register
+from model_w.migrate.steps import _REGISTRY, Step, register
 
 from .conftest import git, snapshot_tree
 
@@ -20,7 +20,12 @@ def modelw(*args: str, cwd=None, env=None) -> subprocess.CompletedProcess:
     """The real command in a subprocess, as a user runs it (no terminal)."""
     return subprocess.run(
         [sys.executable, "-m", "model_w.migrate", *args],
-        cwd=cwd, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=600,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
     )
 
 
@@ -54,10 +59,15 @@ def test_apply_commits_each_step_on_a_new_branch(make_repo):
     assert git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip() == "modelw/migrate"
     assert git(repo, "rev-parse", "main").strip() == main_before  # user's branch untouched
     subjects = log_subjects(repo, "main..HEAD")
-    assert subjects == ["modelw: Add Model W's editor and formatter dotfiles", "modelw: Ignore local and generated files"]
+    assert subjects == [
+        "modelw: Add Model W's editor and formatter dotfiles",
+        "modelw: Ignore local and generated files",
+    ]
     body = git(repo, "log", "-1", "--format=%B", "HEAD~1")
     assert "Modelw-Step: gitignore" in body and "must never be committed" in body
-    trailers = git(repo, "log", "--format=%(trailers:key=Modelw-Step,valueonly)", "main..HEAD").split()
+    trailers = git(
+        repo, "log", "--format=%(trailers:key=Modelw-Step,valueonly)", "main..HEAD"
+    ).split()
     assert trailers == ["dotfiles", "gitignore"]
     assert git(repo, "status", "--porcelain") == ""
 
@@ -70,7 +80,9 @@ def test_running_again_resumes_and_then_changes_nothing(make_repo):
     result = modelw("migrate", str(repo), "--yes", "--only", SPINE)
     assert result.returncode == 0, result.stderr
     assert "Resuming: 1 step(s) already committed" in result.stdout
-    assert log_subjects(repo, f"{head}..HEAD") == ["modelw: Add Model W's editor and formatter dotfiles"]
+    assert log_subjects(repo, f"{head}..HEAD") == [
+        "modelw: Add Model W's editor and formatter dotfiles"
+    ]
     head = git(repo, "rev-parse", "HEAD").strip()
     again = modelw("migrate", str(repo), "--yes", "--only", SPINE)
     assert again.returncode == 0
@@ -81,7 +93,10 @@ def test_running_again_resumes_and_then_changes_nothing(make_repo):
 def test_patch_from_dry_run_equals_the_applied_branch(make_repo, tmp_path):
     repo = make_repo("classic")
     patch = tmp_path / "change.patch"
-    assert modelw("migrate", str(repo), "--dry-run", "--only", SPINE, "--patch", str(patch)).returncode == 1
+    assert (
+        modelw("migrate", str(repo), "--dry-run", "--only", SPINE, "--patch", str(patch)).returncode
+        == 1
+    )
     assert modelw("migrate", str(repo), "--yes", "--only", SPINE).returncode == 0
     migrated_tree = git(repo, "ls-tree", "-r", "HEAD")
     git(repo, "checkout", "-q", "main")
@@ -93,14 +108,21 @@ def test_patch_from_dry_run_equals_the_applied_branch(make_repo, tmp_path):
 def test_json_report(make_repo, tmp_path):
     repo = make_repo("classic")
     report = tmp_path / "r.json"
-    assert modelw("migrate", str(repo), "--dry-run", "--only", SPINE, "--report", str(report)).returncode == 1
+    assert (
+        modelw(
+            "migrate", str(repo), "--dry-run", "--only", SPINE, "--report", str(report)
+        ).returncode
+        == 1
+    )
     data = json.loads(report.read_text())
     assert data["schema_version"] == 1 and data["mode"] == "dry-run"
     assert data["status"] == "changes-pending"
     ids = [s["id"] for s in data["steps"]]
     assert ids == ["gitignore", "dotfiles"]
     assert {e["id"]: e["status"] for e in data["plan"]}["gitignore"] == "planned"
-    assert any(f["path"] == ".editorconfig" and f["kind"] == "create" for f in data["steps"][1]["files"])
+    assert any(
+        f["path"] == ".editorconfig" and f["kind"] == "create" for f in data["steps"][1]["files"]
+    )
 
 
 def test_dirty_tree_is_refused_before_anything(make_repo):
@@ -121,13 +143,22 @@ def test_existing_branch_suggests_resume_branch_or_abort(make_repo):
     before = snapshot_tree(repo)
     result = modelw("migrate", str(repo), "--yes")
     assert result.returncode == 2
-    assert "already exists" in result.stderr and "--abort" in result.stderr and "--branch" in result.stderr
+    assert (
+        "already exists" in result.stderr
+        and "--abort" in result.stderr
+        and "--branch" in result.stderr
+    )
     assert snapshot_tree(repo) == before
 
 
 def test_other_branch_name(make_repo):
     repo = make_repo("classic")
-    assert modelw("migrate", str(repo), "--yes", "--only", "gitignore", "--branch", "modelw/try-2").returncode == 0
+    assert (
+        modelw(
+            "migrate", str(repo), "--yes", "--only", "gitignore", "--branch", "modelw/try-2"
+        ).returncode
+        == 0
+    )
     assert git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip() == "modelw/try-2"
 
 
@@ -190,7 +221,9 @@ def test_failing_step_keeps_the_last_good_commit(make_repo, extra_step, capsys):
     # once fixed, running again resumes after the last good step
     _REGISTRY.pop("boom")
     assert main(["migrate", str(repo), "--yes", "--only", "gitignore,dotfiles"]) == 0
-    assert log_subjects(repo, "main..HEAD")[0] == "modelw: Add Model W's editor and formatter dotfiles"
+    assert (
+        log_subjects(repo, "main..HEAD")[0] == "modelw: Add Model W's editor and formatter dotfiles"
+    )
 
 
 def test_ctrl_c_during_steps_leaves_the_repo_untouched(make_repo, extra_step):
@@ -349,7 +382,9 @@ def test_no_terminal_never_prompts(make_repo):
 
 def test_unknown_step_suggests_the_nearest(make_repo):
     repo = make_repo("classic")
-    _assert_clean_error(modelw("migrate", str(repo), "--dry-run", "--only", "gitignor"), "did you mean 'gitignore'")
+    _assert_clean_error(
+        modelw("migrate", str(repo), "--dry-run", "--only", "gitignor"), "did you mean 'gitignore'"
+    )
 
 
 def test_unknown_option_is_one_line():
