@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from model_w.migrate.codemods.rename_modules import ModuleMap, fast_rename
 
 PARALLEL_THRESHOLD = 200
-# With two workers the pool did not pay for itself (bench/README.md: 2 cores,
-# 2,005 modules, serial 2.9 s against 3.2 s wall for the whole dry-run).
-MIN_WORKERS = 3
+# Two workers pay for themselves once modules carry real code: on 2 cores and
+# the benchmark's ~150,000-line tree the whole dry-run took 5.3-5.6 s against
+# 6.4-7.7 s serial (bench/README.md); on tiny modules the pool cost more than
+# it saved, hence the file-count threshold.
+MIN_WORKERS = 2
 CHUNK = 64
 
 
