@@ -10,6 +10,7 @@ files still parse.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -179,3 +180,13 @@ def test_settings_history_follows_the_settings_module(migrated, name):
     subjects = git(repo, "log", "--follow", "--format=%s", "--", rel).splitlines()
     legacy = [s for s in subjects if not s.startswith("modelw: ")]
     assert legacy, f"history of {rel} stops at the migration: {subjects}"
+
+
+@pytest.mark.parametrize("name", ALL_FIXTURES)
+def test_poetry_accepts_the_api_pyproject(migrated, poetry_bin, name):
+    repo, _, _ = migrated(name)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
+    result = subprocess.run(
+        [str(poetry_bin), "check"], cwd=repo / "api", capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
