@@ -412,3 +412,21 @@ def test_only_a_committed_env_file_is_a_blocker(make_repo, extra_step, capsys):
     git(repo, "commit", "-qm", "oops")
     assert main(["migrate", str(repo), "--dry-run", "--only", "gitignore"]) == 1
     assert "sub/.env" in capsys.readouterr().out
+
+
+def test_project_dir_picks_one_of_several_projects_and_resumes(make_repo):
+    import shutil
+
+    from .conftest import FIXTURES
+
+    repo = make_repo("classic")
+    shutil.copytree(FIXTURES / "worked_example", repo / "other")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "second project")
+    result = modelw("migrate", str(repo), "--yes", "--project-dir", "other")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (repo / "api" / "manage.py").is_file() and (repo / "manage.py").is_file()
+    assert not (repo / "other" / "manage.py").exists()
+    again = modelw("migrate", str(repo), "--yes", "--project-dir", "other")
+    assert again.returncode == 0, again.stderr
+    assert "Nothing to do" in again.stdout

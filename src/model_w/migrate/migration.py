@@ -40,6 +40,11 @@ class Session:
     def inspect(self, workspace: Workspace) -> Facts:
         from model_w.migrate.inspect import inspect_workspace
 
+        if self.project_dir not in (None, "", ".", "api"):
+            manage = f"{self.project_dir.strip('/')}/manage.py"
+            if not workspace.exists(manage) and workspace.exists("api/manage.py"):
+                # the api-layout step moved the chosen project to api/
+                self.project_dir = "api"
         return inspect_workspace(workspace, self.git, self.project_dir)
 
 
@@ -96,6 +101,15 @@ def open_session(path: Path, project_dir: str | None = None, need_git: bool = Tr
         raise UserError(f"{root}: the repository has no commits yet", "commit your project first")
     git = inspect_git(root)
     workspace = Workspace(root)
+    if (
+        repo
+        and project_dir not in (None, "", ".", "api")
+        and git.branch
+        and gitops.load_state(repo, git.branch) is not None
+        and not workspace.exists(f"{project_dir.strip('/')}/manage.py")
+        and workspace.exists("api/manage.py")
+    ):
+        project_dir = "api"  # resuming: an earlier run moved the chosen project to api/
     facts = inspect_workspace(workspace, git, project_dir)
     _refuse_unparsable_settings(facts)
     return Session(
