@@ -14,7 +14,6 @@ Register from tests/conftest.py with `pytest_plugins = ["tests.infra.fixtures"]`
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +22,6 @@ import pytest
 
 from tests.infra.postgres import (
     PostgresServer,
-    PostgresUnavailable,
     postgres_server,
     stop_postgres_server,
 )
@@ -42,12 +40,8 @@ def preset_python_2025() -> Path:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    try:
-        server = postgres_server()
-    except PostgresUnavailable as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(str(exc))
+    # No skip: a real PostgreSQL server is part of the suite (scripts/install-system-deps.sh).
+    server = postgres_server()
     yield server
     stop_postgres_server()
 

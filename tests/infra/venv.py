@@ -285,7 +285,8 @@ def preset_venv(release: str = "2024.10") -> Path:
         message = (
             f"Model W {release} needs Python {spec.python}, and none was found "
             f"(looked at this interpreter, `pyenv root`/versions/{spec.python}.*/bin/python "
-            f"and python{spec.python} on PATH)"
+            f"and python{spec.python} on PATH); this release is tested only where its"
+            " interpreter is installed"
         )
         if spec.skip_if_no_python:
             import pytest

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from importlib import resources
 from pathlib import Path
 
-DEMO_IDENTITY = ["-c", "user.name=Legacy Dev", "-c", "user.email=legacy@example.com"]
+from model_w.migrate import gitops
 
 
 def demo_source() -> Path:
@@ -21,12 +20,5 @@ def make_demo_repo(parent: Path | None = None) -> Path:
     target = base / "legacy-shop"
     shutil.copytree(demo_source(), target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
 
-    def git(*args: str) -> None:
-        subprocess.run(["git", *DEMO_IDENTITY, *args], cwd=target, check=True, capture_output=True)
-
-    git("init", "-q", "-b", "main")
-    git("add", "-A")
-    git(
-        "commit", "-q", "--no-verify", "--no-gpg-sign", "-m", "Legacy project (modelw-migrate demo)"
-    )
+    gitops.init_with_commit(target, "Legacy project (modelw-migrate demo)")
     return target

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from model_w.migrate.errors import UserError
+from model_w.migrate.facts import GitFacts
 
 TRAILER = "Modelw-Step"
 FALLBACK_IDENTITY = ("modelw-migrate", "modelw-migrate@localhost")
@@ -274,3 +275,79 @@ def remote_url(path: Path, remote: str = "origin") -> str | None:
         ["git", "-C", str(path), "remote", "get-url", remote], capture_output=True, text=True
     )
     return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
+
+
+# -- read-only questions (inspection) -------------------------------------------
+def _read(path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A read-only git command; `--no-optional-locks` so not even the index
+    stat cache is rewritten (inspection leaves the repository byte-identical)."""
+    return subprocess.run(
+        ["git", "--no-optional-locks", *args], cwd=path, capture_output=True, text=True, check=False
+    )
+
+
+def git_facts(path: Path) -> GitFacts:
+    """GitFacts of the repository holding `path`; GitFacts(is_repo=False) outside git."""
+    path = Path(path)
+    if not path.is_dir():
+        return GitFacts()
+    try:
+        bare = _read(path, "rev-parse", "--is-bare-repository")
+    except FileNotFoundError:  # git is not installed
+        return GitFacts()
+    if bare.returncode != 0:
+        return GitFacts()
+    if bare.stdout.strip() == "true":
+        return GitFacts(is_repo=True, bare=True, root=str(path.resolve()))
+    inside = _read(path, "rev-parse", "--is-inside-work-tree")
+    if inside.stdout.strip() != "true":  # inside a .git folder
+        return GitFacts(is_repo=True, bare=True, root=str(path.resolve()))
+    facts = GitFacts(is_repo=True)
+    facts.root = _read(path, "rev-parse", "--show-toplevel").stdout.strip()
+    branch = _read(path, "symbolic-ref", "--short", "-q", "HEAD")
+    facts.branch = (branch.stdout.strip() or None) if branch.returncode == 0 else None
+    head = _read(path, "rev-parse", "-q", "--verify", "HEAD^{commit}")
+    facts.head = (head.stdout.strip() or None) if head.returncode == 0 else None
+    facts.detached = facts.branch is None
+    status = _read(path, "status", "--porcelain", "--untracked-files=all")
+    facts.dirty = [line for line in status.stdout.splitlines() if line.strip()]
+    refs = _read(path, "for-each-ref", "--format=%(refname:short)", "refs/heads/modelw/")
+    facts.migration_branches = sorted(
+        line.strip() for line in refs.stdout.splitlines() if line.strip()
+    )
+    return facts
+
+
+def worktree_files(root: Path) -> list[str] | None:
+    """Tracked files plus untracked ones git does not ignore, relative to `root`;
+    None outside a git work tree (or without git)."""
+    try:
+        result = subprocess.run(
+            [
+                "git",
+                "--no-optional-locks",
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ],
+            cwd=root,
+            capture_output=True,
+        )
+    except FileNotFoundError:
+        return None
+    if result.returncode != 0:
+        return None
+    return [raw.decode("utf-8", "surrogateescape") for raw in result.stdout.split(b"\0") if raw]
+
+
+def init_with_commit(path: Path, message: str, branch: str = "main") -> None:
+    """Make a folder a repository with everything committed (the demo project)."""
+    identity = ["-c", "user.name=Legacy Dev", "-c", "user.email=legacy@example.com"]
+    for args in (
+        ["init", "-q", "-b", branch],
+        ["add", "-A"],
+        ["commit", "-q", "--no-verify", "--no-gpg-sign", "-m", message],
+    ):
+        subprocess.run(["git", *identity, *args], cwd=path, check=True, capture_output=True)

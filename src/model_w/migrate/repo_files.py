@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 from pathlib import Path
 
 SKIPPED_DIRS = frozenset(
@@ -68,31 +67,16 @@ def list_files(root: Path, include_skipped: bool = False) -> list[str]:
     With include_skipped, files under dependency and build folders that git
     tracks are listed too: moving a folder must move all of its files.
     """
+    from model_w.migrate.gitops import worktree_files
+
     root = Path(root)
-    try:
-        out = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            cwd=root,
-            capture_output=True,
-            check=True,
-        ).stdout
-        inside = subprocess.run(
-            ["git", "rev-parse", "--show-prefix"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (subprocess.CalledProcessError, FileNotFoundError):
+    listed = worktree_files(root)
+    if listed is None:
         return _walk(root, include_skipped)
-    del inside  # paths from ls-files are already relative to cwd
     files = []
     seen = set()
     base = str(root)
-    for raw in out.split(b"\0"):
-        if not raw:
-            continue
-        rel = raw.decode("utf-8", "surrogateescape")
+    for rel in listed:
         if rel in seen or (not include_skipped and is_skipped(rel, root)):
             continue
         seen.add(rel)
