@@ -191,18 +191,10 @@ def _session(
     progress.started = True
     result = migration.apply(session, answers, decide=decider)
     decider.finish()
-    if result.origin_branch == result.branch and repo is not None:
-        # resumed on the migration branch: the origin is the one it started from
-        state = gitops.load_state(repo, answers.branch) or {}
-        result.origin_branch = state.get("origin_branch") or (state.get("origin_sha") or "")[:12]
     if result.interrupted:
-        # migration.apply stops on Ctrl-C before it can collect the changesets.
-        if not result.outcome.changesets:
-            result.outcome.changesets = decider.seen
         for changeset in result.outcome.changesets:
             if changeset.status == "pending":
                 changeset.status = "interrupted"
-        result.commits = [c.commit for c in result.outcome.changesets if c.commit]
 
     # 6. The summary.
     from model_w.migrate.report.session_summary import print_session_summary
@@ -429,13 +421,11 @@ class StepDecider:
         self.asker = asker
         self.total = total
         self.index = 0
-        self.seen: list[Changeset] = []
         self._last: Changeset | None = None
 
     def __call__(self, changeset: Changeset, workspace: Workspace) -> str:
         self.finish()
         self.index += 1
-        self.seen.append(changeset)
         self.show(changeset)
         while True:
             choice = ask_step(self.asker, changeset, self.index, max(self.total, self.index))
