@@ -40,6 +40,8 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from model_w.migrate.pyast import dotted_name
+
 if TYPE_CHECKING:
     from model_w.migrate.codemods.rename_modules_cst import RenameModulesCommand
 
@@ -191,17 +193,6 @@ def _relative_changes(
 
 
 # -- ast implementation (fast path) ---------------------------------------------
-def _ast_dotted(node: ast.AST) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
-
-
 def _skip(_visitor: object, _node: ast.AST) -> None:
     return None
 
@@ -295,7 +286,7 @@ class _AstScan(ast.NodeVisitor):
 
     # scopes
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        bases = [_ast_dotted(b) or "" for b in node.bases]
+        bases = [dotted_name(b) or "" for b in node.bases]
         for d in node.decorator_list:
             self.visit(d)
         for b in [*node.bases, *node.keywords]:
@@ -328,7 +319,7 @@ class _AstScan(ast.NodeVisitor):
         self._with_ctx(self._target_is_context(node.target), parts)
 
     def visit_Call(self, node: ast.Call) -> None:
-        name = (_ast_dotted(node.func) or "").rsplit(".", 1)[-1]
+        name = (dotted_name(node.func) or "").rsplit(".", 1)[-1]
         if not name and isinstance(node.func, ast.Attribute):
             name = node.func.attr
         flag = name in MODULE_CONTEXT_CALLS

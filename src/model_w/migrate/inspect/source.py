@@ -13,6 +13,7 @@ import weakref
 from dataclasses import dataclass
 
 from model_w.migrate.errors import UserError
+from model_w.migrate.pyast import assigned_name, dotted_name  # noqa: F401  (shared helpers)
 from model_w.migrate.workspace import Workspace
 
 # SyntaxError messages that only Python 2 code produces, and what to call them.
@@ -194,37 +195,8 @@ def str_const(node: ast.AST | None) -> str | None:
     return None
 
 
-def dotted_name(node: ast.AST) -> str | None:
-    """'os.environ.get' for an Attribute chain of Names, else None."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    return None
-
-
 def keyword(call: ast.Call, name: str) -> ast.AST | None:
     for kw in call.keywords:
         if kw.arg == name:
             return kw.value
-    return None
-
-
-def assigned_name(stmt: ast.stmt, through_attributes: bool = False) -> str | None:
-    """The top-level name a statement assigns (`X = ...`, `X["k"] += ...`,
-    and with through_attributes `X.y = ...`), or None."""
-    targets: list[ast.expr] = []
-    if isinstance(stmt, ast.Assign):
-        targets = stmt.targets
-    elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
-        targets = [stmt.target]
-    wrappers = (ast.Subscript, ast.Attribute) if through_attributes else (ast.Subscript,)
-    for target in targets:
-        while isinstance(target, wrappers):
-            target = target.value
-        if isinstance(target, ast.Name):
-            return target.id
     return None
