@@ -40,11 +40,7 @@ class Session:
     def inspect(self, workspace: Workspace) -> Facts:
         from model_w.migrate.inspect import inspect_workspace
 
-        if self.project_dir not in (None, "", ".", "api"):
-            manage = f"{self.project_dir.strip('/')}/manage.py"
-            if not workspace.exists(manage) and workspace.exists("api/manage.py"):
-                # the api-layout step moved the chosen project to api/
-                self.project_dir = "api"
+        self.project_dir = followed_project_dir(workspace, self.project_dir)
         return inspect_workspace(workspace, self.git, self.project_dir)
 
 
@@ -88,6 +84,14 @@ class MigrationResult:
         return "migrated-with-followups" if self.followups else "migrated"
 
 
+def followed_project_dir(workspace: Workspace, project_dir: str | None) -> str | None:
+    """The chosen project's folder once the api-layout step may have moved it to api/."""
+    if project_dir in (None, "", ".", "api"):
+        return project_dir
+    moved = not workspace.exists(f"{project_dir.strip('/')}/manage.py")
+    return "api" if moved and workspace.exists("api/manage.py") else project_dir
+
+
 def open_session(path: Path, project_dir: str | None = None, need_git: bool = True) -> Session:
     """Open and inspect a repository; raises UserError for every bad input."""
     from model_w.migrate.inspect import inspect_git, inspect_workspace
@@ -101,15 +105,8 @@ def open_session(path: Path, project_dir: str | None = None, need_git: bool = Tr
         raise UserError(f"{root}: the repository has no commits yet", "commit your project first")
     git = inspect_git(root)
     workspace = Workspace(root)
-    if (
-        repo
-        and project_dir not in (None, "", ".", "api")
-        and git.branch
-        and gitops.load_state(repo, git.branch) is not None
-        and not workspace.exists(f"{project_dir.strip('/')}/manage.py")
-        and workspace.exists("api/manage.py")
-    ):
-        project_dir = "api"  # resuming: an earlier run moved the chosen project to api/
+    if repo and git.branch and gitops.load_state(repo, git.branch) is not None:
+        project_dir = followed_project_dir(workspace, project_dir)  # resuming
     facts = inspect_workspace(workspace, git, project_dir)
     _refuse_unparsable_settings(facts)
     return Session(
