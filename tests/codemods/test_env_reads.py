@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from textwrap import dedent
 
@@ -12,6 +9,7 @@ import pytest
 from model_w.migrate.codemods.env_reads import EnvReadsCommand
 
 from model_w.migrate.codemod_runner import run_codemod
+from tests.codemods.libcst_cli import run_libcst_cli
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -1075,30 +1073,11 @@ def test_second_run_keeps_records() -> None:
 
 def test_libcst_cli(tmp_path: Path) -> None:
     """The command runs alone through libcst's own codemod CLI."""
-    target = tmp_path / "settings.py"
-    target.write_text('import os\n\nSITE_NAME = os.getenv("SITE_NAME", "Shop")\n')
-    workdir = tmp_path / "repo"
-    workdir.mkdir()
-    shutil.copy(REPO / ".libcst.codemod.yaml", workdir / ".libcst.codemod.yaml")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "libcst.tool",
-            "codemod",
-            "--no-format",
-            "env_reads.EnvReadsCommand",
-            "--helper-policy",
-            "inline",
-            str(target),
-        ],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    source = 'import os\n\nSITE_NAME = os.getenv("SITE_NAME", "Shop")\n'
+    result = run_libcst_cli(
+        tmp_path, "env_reads.EnvReadsCommand", source, "--helper-policy", "inline"
     )
-    assert proc.returncode == 0, proc.stderr
-    assert target.read_text() == 'SITE_NAME = env.get("SITE_NAME", default="Shop")\n'
+    assert result == 'SITE_NAME = env.get("SITE_NAME", default="Shop")\n'
 
 
 @pytest.mark.parametrize("release", ["2024.10", "2025.7", "2026.7"])
@@ -1158,27 +1137,6 @@ def test_unknown_release_is_refused() -> None:
 
 
 def test_libcst_cli_takes_a_release(tmp_path: Path) -> None:
-    target = tmp_path / "settings.py"
-    target.write_text('import os\n\nSECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n')
-    workdir = tmp_path / "repo"
-    workdir.mkdir()
-    shutil.copy(REPO / ".libcst.codemod.yaml", workdir / ".libcst.codemod.yaml")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "libcst.tool",
-            "codemod",
-            "--no-format",
-            "env_reads.EnvReadsCommand",
-            "--release",
-            "2025.7",
-            str(target),
-        ],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert target.read_text() == 'SECRET_KEY = env.get("SECRET_KEY", build_default="xxx")\n'
+    source = 'import os\n\nSECRET_KEY = os.environ["DJANGO_SECRET_KEY"]\n'
+    result = run_libcst_cli(tmp_path, "env_reads.EnvReadsCommand", source, "--release", "2025.7")
+    assert result == 'SECRET_KEY = env.get("SECRET_KEY", build_default="xxx")\n'

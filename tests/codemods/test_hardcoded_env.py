@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from textwrap import dedent
 
@@ -13,6 +10,7 @@ from model_w.migrate.codemods.envvars import MISSING
 from model_w.migrate.codemods.hardcoded_env import HardcodedToEnvCommand
 
 from model_w.migrate.codemod_runner import run_codemod
+from tests.codemods.libcst_cli import run_libcst_cli
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -297,28 +295,10 @@ def test_value_heuristics_can_be_switched_off() -> None:
 
 
 def test_libcst_cli(tmp_path: Path) -> None:
-    target = tmp_path / "settings.py"
-    target.write_text('EMAIL_HOST = "smtp.example.com"\n')
-    workdir = tmp_path / "repo"
-    workdir.mkdir()
-    shutil.copy(REPO / ".libcst.codemod.yaml", workdir / ".libcst.codemod.yaml")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "libcst.tool",
-            "codemod",
-            "--no-format",
-            "hardcoded_env.HardcodedToEnvCommand",
-            str(target),
-        ],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    result = run_libcst_cli(
+        tmp_path, "hardcoded_env.HardcodedToEnvCommand", 'EMAIL_HOST = "smtp.example.com"\n'
     )
-    assert proc.returncode == 0, proc.stderr
-    assert target.read_text() == 'EMAIL_HOST = env.get("EMAIL_HOST", default="smtp.example.com")\n'
+    assert result == 'EMAIL_HOST = env.get("EMAIL_HOST", default="smtp.example.com")\n'
 
 
 def test_database_read_from_the_environment_is_left_to_env_reads() -> None:

@@ -19,6 +19,7 @@ from model_w.migrate.codemods.rename_modules import (
 )
 
 from model_w.migrate.codemod_runner import run_codemod
+from tests.codemods.libcst_cli import run_libcst_cli
 
 MAPPING = {
     "mysite.settings": "shop.django.settings",
@@ -283,33 +284,14 @@ def test_cli_arguments_map_parsing() -> None:
 
 
 def test_runs_through_libcst_cli(tmp_path) -> None:
-    import subprocess
-    import sys
-
-    (tmp_path / "m.py").write_text("from blog.models import Post\n")
-    (tmp_path / ".libcst.codemod.yaml").write_text(
-        "generated_code_marker: '@generated'\nformatter: []\nblacklist_patterns: []\n"
-        "modules:\n  - 'model_w.migrate.codemods'\nrepo_root: '.'\n"
+    result = run_libcst_cli(
+        tmp_path,
+        "rename_modules.RenameModulesCommand",
+        "from blog.models import Post\n",
+        "--map",
+        "blog=shop.apps.blog",
     )
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "libcst.tool",
-            "codemod",
-            "--jobs=1",
-            "--no-format",
-            "rename_modules.RenameModulesCommand",
-            "--map",
-            "blog=shop.apps.blog",
-            "m.py",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "m.py").read_text() == "from shop.apps.blog.models import Post\n"
+    assert result == "from shop.apps.blog.models import Post\n"
 
 
 def test_fast_path_moves_a_from_import_whose_names_all_moved_together() -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from textwrap import dedent
 
@@ -12,6 +9,7 @@ import pytest
 from model_w.migrate.codemods.sentry_init import RemoveSentryInitCommand
 
 from model_w.migrate.codemod_runner import run_codemod
+from tests.codemods.libcst_cli import run_libcst_cli
 
 REPO = Path(__file__).resolve().parents[2]
 DSN = "https://0123456789abcdef0123456789abcdef@o123456.ingest.sentry.io/4242"
@@ -246,25 +244,5 @@ def test_keep_empty_functions() -> None:
 
 
 def test_libcst_cli(tmp_path: Path) -> None:
-    target = tmp_path / "settings.py"
-    target.write_text("import sentry_sdk\n\nsentry_sdk.init(dsn=SENTRY_DSN)\nX = 1\n")
-    workdir = tmp_path / "repo"
-    workdir.mkdir()
-    shutil.copy(REPO / ".libcst.codemod.yaml", workdir / ".libcst.codemod.yaml")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "libcst.tool",
-            "codemod",
-            "--no-format",
-            "sentry_init.RemoveSentryInitCommand",
-            str(target),
-        ],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert target.read_text() == "X = 1\n"
+    source = "import sentry_sdk\n\nsentry_sdk.init(dsn=SENTRY_DSN)\nX = 1\n"
+    assert run_libcst_cli(tmp_path, "sentry_init.RemoveSentryInitCommand", source) == "X = 1\n"
