@@ -35,12 +35,20 @@ for the step, which makes settings and templates follow.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.metadata import PositionProvider, QualifiedNameProvider
+from model_w.migrate.codemods.back_paths import (
+    FILESYSTEM_SUFFIXES,
+    PREFIX,
+    already_mounted,
+    first_segment,
+    is_catch_all,
+    mount,
+    mount_path,
+)
 from model_w.migrate.codemods.base import ModelWCodemod
 
 ROUTE_FUNCS = {
@@ -54,49 +62,6 @@ INCLUDE_FUNCS = {"django.urls.include", "django.urls.conf.include", "django.conf
 STATIC_FUNCS = {"django.conf.urls.static.static"}
 HARMLESS_FUNCS = {"django.contrib.staticfiles.urls.staticfiles_urlpatterns"}
 I18N_FUNCS = {"django.conf.urls.i18n.i18n_patterns"}
-
-PREFIX = "back"
-_CATCH_ALL_REGEXES = {"", "^", "^$", ".*", "^.*", "^.*$", "^(.*)$", "^(.*)", "(.*)"}
-_REGEX_META = set(".^$*+?{}[]\\|()")
-
-
-def first_segment(route: str, regex: bool) -> str | None:
-    """The literal first path segment of a route ("admin" for "admin/"), or None."""
-    text = route
-    if regex:
-        text = text[2:] if text.startswith("\\A") else text.lstrip("^")
-    match = re.match(r"[A-Za-z0-9_-]+" if regex else r"[A-Za-z0-9_.~-]+", text)
-    if not match:
-        return None
-    rest = text[match.end() :]
-    if rest == "" or rest[0] == "/" or (regex and rest[0] == "$"):
-        return match.group()
-    return None
-
-
-def already_mounted(route: str, regex: bool) -> bool:
-    text = route.lstrip("^") if regex else route
-    return (
-        text == PREFIX or text.startswith(f"{PREFIX}/") or (regex and text.startswith(f"{PREFIX}$"))
-    )
-
-
-def is_catch_all(route: str, regex: bool) -> bool:
-    if regex:
-        if route in _CATCH_ALL_REGEXES:
-            return True
-        return bool(re.fullmatch(r"\^?\(\?P<\w+>\.\*\)\$?", route))
-    return route == "" or bool(re.fullmatch(r"<path:\w+>/?", route))
-
-
-def mount(route: str, regex: bool) -> str:
-    """The route with `back/` in front, keeping a regex anchor in place."""
-    if regex:
-        for anchor in ("^", "\\A"):
-            if route.startswith(anchor):
-                return f"{anchor}{PREFIX}/{route[len(anchor) :]}"
-        return f"{PREFIX}/{route}"
-    return f"{PREFIX}/{route}"
 
 
 def _with_value(node: cst.SimpleString, new_value: str, old_value: str) -> cst.SimpleString | None:
@@ -361,31 +326,6 @@ class BackRoutingCommand(ModelWCodemod):
     def _code(node: cst.CSTNode) -> str:
         text = cst.Module(body=[]).code_for_node(node).strip()
         return text if len(text) <= 60 else text[:57] + "..."
-
-
-# settings holding file-system paths, never URLs
-FILESYSTEM_SUFFIXES = ("ROOT", "DIR", "DIRS", "PATH", "FILE", "FILES")
-
-
-def mount_path(value: str, segments: Sequence[str]) -> str | None:
-    """ "/admin/x" -> "/back/admin/x" when "admin" is a Django segment; None otherwise.
-
-    Also handles a relative MEDIA_URL-style "media/" and a regex "^/api/".
-    """
-    for lead in ("^/", "/", ""):
-        if not value.startswith(lead):
-            continue
-        rest = value[len(lead) :]
-        if lead == "" and not rest.endswith("/"):
-            return None  # a bare word is not a path
-        segment = re.match(r"[A-Za-z0-9_.~-]+", rest)
-        if segment is None or segment.group() not in segments or segment.group() == PREFIX:
-            return None
-        tail = rest[segment.end() :]
-        if tail and tail[0] not in "/?#$":
-            return None
-        return f"{lead}{PREFIX}/{rest}"
-    return None
 
 
 class BackSettingsCommand(ModelWCodemod):

@@ -25,12 +25,7 @@ from __future__ import annotations
 
 import re
 
-from model_w.migrate.codemods.back_routing import (
-    PREFIX,
-    BackRoutingCommand,
-    BackSettingsCommand,
-    mount_path,
-)
+from model_w.migrate.codemods.back_paths import PREFIX, mount_path
 
 from model_w.migrate.answers import Answers
 from model_w.migrate.facts import Facts
@@ -122,6 +117,8 @@ class BackRouting(Step):
             )
             return
         source = ws.read(urls)
+        from model_w.migrate.codemods.back_routing import BackRoutingCommand  # libcst: on use
+
         result = ctx.codemod(BackRoutingCommand, source, path=urls)
         ws.write(urls, result.code)
         segments = sorted(set(result.scratch.get("back_routing_segments", [])) - {PREFIX})
@@ -180,6 +177,8 @@ class BackRouting(Step):
         add_to = None
         if not has_login_url and "accounts" in routes:
             add_to = login_target(ctx.facts)
+        from model_w.migrate.codemods.back_routing import BackSettingsCommand  # libcst: on use
+
         for path in settings:
             if not ws.exists(path):
                 continue
@@ -223,15 +222,17 @@ class BackRouting(Step):
             if path.startswith(front_dirs):
                 continue
             text = ws.read(path)
-            for number, line in enumerate(text.splitlines(), 1):
-                for match in literal.finditer(line):
-                    ctx.follow_up(
-                        path,
-                        number,
-                        f"hard-coded Django path {match.group(2)!r} now lives at /{PREFIX}{match.group(2)}: "
-                        "use reverse()/{% url %} or add the prefix",
-                        "todo",
-                    )
+            # one scan of the whole text (a match never spans lines); lines are
+            # counted only where something matched
+            for match in literal.finditer(text):
+                number = text.count("\n", 0, match.start()) + 1
+                ctx.follow_up(
+                    path,
+                    number,
+                    f"hard-coded Django path {match.group(2)!r} now lives at /{PREFIX}{match.group(2)}: "
+                    "use reverse()/{% url %} or add the prefix",
+                    "todo",
+                )
 
     def _front_calls(self, ctx: StepContext, segments: list[str]) -> None:
         if not segments:

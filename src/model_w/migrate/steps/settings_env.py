@@ -35,16 +35,6 @@ import posixpath
 import re
 from typing import Any
 
-from model_w.migrate.codemods.base import ModelWCodemod
-from model_w.migrate.codemods.preset_adoption import PresetAdoption
-from model_w.migrate.codemods.split_merge import (
-    LOCAL_MODULE,
-    RemoveLocalImports,
-    inline_split_settings,
-    merge_settings,
-    uses_split_settings,
-)
-
 from model_w.migrate.answers import Answers
 from model_w.migrate.envfiles import (
     EnvVarDoc,
@@ -66,6 +56,8 @@ EXAMPLE_FILES = (".env.example", ".env.dist", ".env-dist", ".env.sample", "env.e
 
 def env_codemods() -> list[type]:
     """The env-read codemods present in this install, in the order they run."""
+    from model_w.migrate.codemods.base import ModelWCodemod
+
     found: list[type] = []
     for name in ENV_CODEMODS:
         try:
@@ -119,6 +111,10 @@ class SettingsEnv(Step):
 
     # -- run ---------------------------------------------------------------------
     def run(self, ctx: StepContext) -> None:
+        # libcst is imported when the step runs, not when steps are listed
+        from model_w.migrate.codemods.preset_adoption import PresetAdoption
+        from model_w.migrate.codemods.split_merge import RemoveLocalImports, uses_split_settings
+
         facts, ws, answers = ctx.facts, ctx.workspace, ctx.answers
         django = facts.django
         assert django is not None
@@ -264,6 +260,8 @@ class SettingsEnv(Step):
     def _chain(
         self, module: SettingsModule, by_name: dict[str, SettingsModule]
     ) -> list[SettingsModule]:
+        from model_w.migrate.codemods.split_merge import LOCAL_MODULE
+
         seen, order = set(), []
 
         def walk(m: SettingsModule) -> None:
@@ -286,6 +284,8 @@ class SettingsEnv(Step):
         and a dev fragment's differing values become env vars (dev value in
         `.env`), as for split settings (split_merge.merge_settings).
         """
+        from model_w.migrate.codemods.split_merge import inline_split_settings, merge_settings
+
         ws = ctx.workspace
         files = ws.files()
         split = inline_split_settings(ws.read(target.path), target.path, files, ws.read)
@@ -320,6 +320,8 @@ class SettingsEnv(Step):
         return code
 
     def _merge(self, ctx: StepContext, target, main, by_name, dev_records) -> str:  # noqa: ANN001
+        from model_w.migrate.codemods.split_merge import merge_settings
+
         ws = ctx.workspace
 
         def sources(dotted: str):  # noqa: ANN202
