@@ -42,6 +42,7 @@ Records: see `envvars.py` (the scratch contract).
 from __future__ import annotations
 
 import argparse
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -237,6 +238,14 @@ class EnvReadsCommand(ReleaseVars, ModelWCodemod):
         "dj-database-url, dotenv, project helpers) as Model W env.get(...) calls."
     )
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider)
+    # every read goes through one of these modules or names (helpers read through os
+    # too; `env` is also the name of an env manager whose reads are recorded)
+    TRIGGER = re.compile(r"environ|getenv|decouple|dj_database_url|django_cache_url|dotenv|\benv\b")
+
+    @classmethod
+    def might_change(cls, source: str, **kwargs: Any) -> bool:
+        helpers = kwargs.get("helper_policies") or {}
+        return super().might_change(source) or any(name in source for name in helpers)
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:

@@ -20,6 +20,7 @@ a secret. Records: see `envvars.py` (the scratch contract).
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -62,6 +63,7 @@ class RemoveSentryInitCommand(ReleaseVars, ModelWCodemod):
         "from SENTRY_DSN) and report the options it set."
     )
     METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider, ScopeProvider)
+    TRIGGER = re.compile(r"sentry_sdk")
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:

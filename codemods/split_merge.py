@@ -338,6 +338,7 @@ class RemoveLocalImports(ModelWCodemod):
     """Removes star imports of local settings modules (see the module docstring)."""
 
     DESCRIPTION = "Remove `from .local_settings import *` style imports, with a follow-up."
+    TRIGGER = re.compile(r"\bimport\s+\*")
 
     def __init__(self, context, module: str = "settings", is_package: bool = False) -> None:  # noqa: ANN001
         super().__init__(context)

@@ -29,7 +29,10 @@ def run_codemod(command: type, source: str, path: str = "", **kwargs: Any) -> Co
     from libcst.codemod import CodemodContext, SkipFile, TransformFailure, transform_module
 
     context = CodemodContext(filename=path or None, full_module_name=None)
-    instance = command(context, **kwargs)
+    instance = command(context, **kwargs)  # checks the arguments, even for a skip
+    might_change = getattr(command, "might_change", None)
+    if might_change is not None and not might_change(source, **kwargs):
+        return CodemodResult(source, False)
     try:
         result = transform_module(instance, source)
     except SkipFile:  # pragma: no cover - transform_module catches it
