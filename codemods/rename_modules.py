@@ -470,24 +470,56 @@ def fast_rename(
     return b"\n".join(lines).decode("utf-8")
 
 
+def words_pattern(words: Iterable[str]) -> str:
+    """A regex matching exactly these words, written as a trie of their letters.
+
+    Python's `re` tries the branches of `a|b|c` one by one at every position;
+    a trie rejects a position after its first letter, which makes the scan of
+    a large repository for a hundred app names several times faster.
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        alternatives = [
+            re.escape(char) + branch(child) for char, child in sorted(node.items()) if char
+        ]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return branch(trie)
+
+
 _HIT_PATTERNS: dict[frozenset[str], re.Pattern[str]] = {}
+_RELATIVE_IMPORT = re.compile(r"^[ \t]*from[ \t]+\.", re.M)
 
 
 def _hit_lines(source: str, mm: ModuleMap) -> list[int]:
     """Sorted line numbers that mention a mapped top name or hold a relative import."""
     pattern = _HIT_PATTERNS.get(mm.tops)
     if pattern is None:
-        names = "|".join(re.escape(top) for top in sorted(mm.tops, key=len, reverse=True))
-        pattern = re.compile(rf"(?<![\w.])(?:{names})(?!\w)|^[ \t]*from[ \t]+\.", re.M)
+        pattern = re.compile(rf"\b{words_pattern(mm.tops)}(?!\w)")
         _HIT_PATTERNS[mm.tops] = pattern
+    # `\b` then a look at the character before: cheaper than a look-behind
+    offsets = [
+        m.start() for m in pattern.finditer(source) if source[m.start() - 1 : m.start()] != "."
+    ]
+    offsets += [m.start() for m in _RELATIVE_IMPORT.finditer(source)]
+    if not offsets:
+        return []
     starts = [0]
     find = source.find
     position = find("\n")
     while position != -1:
         starts.append(position + 1)
         position = find("\n", position + 1)
-    lines = {bisect_left(starts, m.start() + 1) for m in pattern.finditer(source)}
-    return sorted(lines)
+    return sorted({bisect_left(starts, offset + 1) for offset in offsets})
 
 
 def mentions(text: str, mm: ModuleMap) -> bool:

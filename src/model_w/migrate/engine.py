@@ -81,6 +81,52 @@ def run_plan(
     Pass `outcome` to keep what was done so far when Ctrl-C propagates.
     """
     outcome = outcome if outcome is not None else RunOutcome()
+    warmups = _warm_up(plan, workspace, facts, answers)
+    try:
+        return _run_steps(
+            plan, workspace, facts, answers, sink, inspector, decide, on_start, outcome, warmups
+        )
+    finally:
+        for warm in warmups.values():
+            warm.close()
+
+
+def _warm_up(plan: Plan, workspace: Workspace, facts: Facts, answers: Answers) -> dict:
+    """Background work the planned steps start before the first one runs.
+
+    A warm-up is an optimisation only: one that fails is left out.
+    """
+    warmups = {}
+    for entry in plan.planned:
+        step = entry.step
+        ctx = StepContext(
+            facts=facts,
+            answers=answers,
+            workspace=workspace,
+            step_id=step.id,
+            options=dict(answers.step_options.get(step.id, {})),
+        )
+        try:
+            warm = step.warm_up(ctx)
+        except Exception:
+            warm = None
+        if warm is not None:
+            warmups[step.id] = warm
+    return warmups
+
+
+def _run_steps(
+    plan: Plan,
+    workspace: Workspace,
+    facts: Facts,
+    answers: Answers,
+    sink: Sink,
+    inspector: Inspector | None,
+    decide: Decide | None,
+    on_start: Callable[[PlanEntry], None] | None,
+    outcome: RunOutcome,
+    warmups: dict,
+) -> RunOutcome:
     current = facts
     planned = plan.planned
     for entry in planned:
@@ -94,6 +140,7 @@ def run_plan(
             step_id=step.id,
             options=dict(answers.step_options.get(step.id, {})),
             shared=outcome.shared,
+            warm=warmups.get(step.id),
         )
         changeset = Changeset(step_id=step.id, title=step.title, why=step.why)
         try:

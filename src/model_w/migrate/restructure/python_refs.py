@@ -7,17 +7,29 @@ command with qualified names. Many files are spread over a process pool;
 below `PARALLEL_THRESHOLD` files, or with fewer than `MIN_WORKERS` workers,
 the work stays in this process, where starting workers would cost more than
 it saves.
+
+`RenamePrefetch` does the same work ahead of time: started before the first
+step, from the repository as it is then, it rewrites in one background
+process while the earlier steps run here. A job takes a prefetched result
+only when every input of the rewrite is identical (source, old module name,
+package flag, the rename map, and each "is this a known module?" answer the
+rewrite asked for); anything else is rewritten again. The rewrite is a pure
+function of those inputs, so the result is the same either way.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
+import signal
+import sys
+import threading
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
 
-from model_w.migrate.codemods.rename_modules import ModuleMap, fast_rename
+from model_w.migrate.codemods.rename_modules import ModuleMap, fast_rename, words_pattern
 
 PARALLEL_THRESHOLD = 200
 # Two workers pay for themselves once modules carry real code: on 2 cores and
@@ -45,8 +57,7 @@ class Outcome:
 
 
 def prefilter(mm: ModuleMap) -> re.Pattern[str]:
-    names = sorted(mm.tops, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+    return re.compile(rf"\b{words_pattern(mm.tops)}\b")
 
 
 def _rewrite_one(job: Job, mm: ModuleMap) -> Outcome:
@@ -90,18 +101,178 @@ def _run_chunk(jobs: list[Job]) -> list[Outcome]:
     return [_rewrite_one(job, _WORKER_MAP) for job in jobs]
 
 
-def rewrite_all(jobs: Iterable[Job], mm: ModuleMap, workers: int | None = None) -> list[Outcome]:
-    """Rewrite every job; parallel when there are many."""
+def _workers() -> int:
+    return int(os.environ.get("MODELW_JOBS", "0")) or min(os.cpu_count() or 1, 8)
+
+
+def _pool(workers: int, initializer, mm: ModuleMap) -> ProcessPoolExecutor:  # noqa: ANN001
+    """Workers forked where fork is safe (Linux, one thread): they start without
+    importing anything again."""
+    context = None
+    if sys.platform == "linux" and threading.active_count() == 1:
+        context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=initializer, initargs=(mm,)
+    )
+
+
+def rewrite_all(
+    jobs: Iterable[Job],
+    mm: ModuleMap,
+    workers: int | None = None,
+    prefetch: RenamePrefetch | None = None,
+) -> list[Outcome]:
+    """Rewrite every job, in job order; parallel when there are many.
+
+    prefetch: results computed ahead (`RenamePrefetch`). The work it has not
+    started is taken back and done here while its worker finishes the rest;
+    what it cannot answer is rewritten here too.
+    """
     jobs = list(jobs)
-    workers = workers or int(os.environ.get("MODELW_JOBS", "0")) or min(os.cpu_count() or 1, 8)
+    claimed = prefetch.claim(jobs, mm) if prefetch is not None else set()
+    todo = [index for index in range(len(jobs)) if index not in claimed]
+    outcomes = dict(zip(todo, _rewrite_many([jobs[i] for i in todo], mm, workers), strict=True))
+    if prefetch is not None:
+        outcomes.update(prefetch.collect(jobs, mm))
+        missing = [index for index in sorted(claimed) if index not in outcomes]
+        outcomes.update(
+            zip(missing, _rewrite_many([jobs[i] for i in missing], mm, workers), strict=True)
+        )
+    return [outcomes[index] for index in range(len(jobs))]
+
+
+def _rewrite_many(jobs: list[Job], mm: ModuleMap, workers: int | None) -> list[Outcome]:
+    workers = workers or _workers()
     if len(jobs) < PARALLEL_THRESHOLD or workers < MIN_WORKERS:
         return [_rewrite_one(job, mm) for job in jobs]
     chunks = [jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)]
     outcomes: list[Outcome] = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(mm,)) as pool:
+    with _pool(workers, _init_worker, mm) as pool:
         for part in pool.map(_run_chunk, chunks):
             outcomes.extend(part)
     return outcomes
+
+
+# -- rewriting ahead of time ------------------------------------------------------
+class _RecordedKnown(frozenset):
+    """The known-module set of a background rewrite: remembers each question asked."""
+
+    asked: list[tuple[str, bool]]
+
+    def __contains__(self, name: object) -> bool:
+        answer = super().__contains__(name)
+        self.asked.append((name, answer))  # type: ignore[arg-type]
+        return answer
+
+
+def _init_prefetch_worker(mm: ModuleMap) -> None:
+    # Ctrl-C is the parent's to handle: a worker must not print a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if mm.known is not None:
+        recorded = _RecordedKnown(mm.known)
+        recorded.asked = []
+        mm.known = recorded
+    _init_worker(mm)
+
+
+Key = tuple[str | None, bool, str]  # old module name, is a package, source
+Answer = tuple[Outcome, tuple[tuple[str, bool], ...]]  # outcome, known-module answers
+
+
+def _run_prefetch_chunk(jobs: list[Job]) -> list[Answer]:
+    assert _WORKER_MAP is not None
+    known = _WORKER_MAP.known
+    answers: list[Answer] = []
+    for job in jobs:
+        if isinstance(known, _RecordedKnown):
+            known.asked = []
+        outcome = _rewrite_one(job, _WORKER_MAP)
+        asked = tuple(dict.fromkeys(known.asked)) if isinstance(known, _RecordedKnown) else ()
+        answers.append((outcome, asked))
+    return answers
+
+
+def _key(job: Job) -> Key:
+    return (job.module, job.is_package, job.source)
+
+
+class RenamePrefetch:
+    """Rewrites started early in a background process, taken later when their inputs match.
+
+    One worker: the process that started it goes on with other steps on the
+    other core. Work not started when it is needed is cancelled and done by
+    `rewrite_all` instead, so waiting never costs more than one chunk.
+    """
+
+    def __init__(self, jobs: list[Job], mm: ModuleMap, pool: ProcessPoolExecutor) -> None:
+        self.mapping = dict(mm.mapping)
+        self.has_known = mm.known is not None
+        self.pool = pool
+        self.chunk_of: dict[Key, int] = {}
+        self.futures: list[Future[list[Answer]]] = []
+        for start in range(0, len(jobs), CHUNK):
+            chunk = jobs[start : start + CHUNK]
+            for job in chunk:
+                self.chunk_of.setdefault(_key(job), len(self.futures))
+            self.futures.append(pool.submit(_run_prefetch_chunk, chunk))
+        self.keys = [[_key(job) for job in jobs[i : i + CHUNK]] for i in range(0, len(jobs), CHUNK)]
+        self.claimed: dict[int, list[int]] = {}
+
+    @classmethod
+    def start(cls, jobs: list[Job], mm: ModuleMap) -> RenamePrefetch | None:
+        """A prefetch of these jobs, or None when a pool would not pay for itself."""
+        if not mm or len(jobs) < PARALLEL_THRESHOLD or _workers() < MIN_WORKERS:
+            return None
+        try:
+            pool = _pool(1, _init_prefetch_worker, mm)
+        except (OSError, ValueError):  # no process support here: rewrite when needed
+            return None
+        return cls(jobs, mm, pool)
+
+    def claim(self, jobs: list[Job], mm: ModuleMap) -> set[int]:
+        """Indices of the jobs the prefetch may answer; the work it has not
+        started is cancelled (the caller does it) and nothing is waited for."""
+        if mm.mapping != self.mapping or (mm.known is not None) != self.has_known:
+            self.close()
+            return set()
+        by_chunk: dict[int, list[int]] = {}
+        for index, job in enumerate(jobs):
+            chunk = self.chunk_of.get(_key(job))
+            if chunk is not None:
+                by_chunk.setdefault(chunk, []).append(index)
+        # cancel first, in one pass: waiting on one chunk would let the worker start the next
+        kept = {chunk for chunk in by_chunk if not self.futures[chunk].cancel()}
+        for future in self.futures:
+            future.cancel()
+        self.claimed = {chunk: by_chunk[chunk] for chunk in kept}
+        return {index for chunk in kept for index in by_chunk[chunk]}
+
+    def collect(self, jobs: list[Job], mm: ModuleMap) -> dict[int, Outcome]:
+        """Outcomes (by job index) of the claimed jobs whose every input matched;
+        waits for the worker's last chunks, then stops it."""
+        done: dict[int, Outcome] = {}
+        try:
+            for chunk, indices in self.claimed.items():
+                try:
+                    results = self.futures[chunk].result()
+                except Exception:  # a broken worker: the caller rewrites these jobs
+                    continue
+                answers = dict(zip(self.keys[chunk], results, strict=True))
+                for index in indices:
+                    job = jobs[index]
+                    outcome, asked = answers[_key(job)]
+                    if outcome.error is not None:
+                        continue  # its message names the file: let the caller say it
+                    if any((name in mm.known) != yes for name, yes in asked):  # type: ignore[operator]
+                        continue
+                    done[index] = replace(outcome, path=job.path)
+            return done
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the background process; unfinished work is dropped."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def collect_jobs(

@@ -9,7 +9,7 @@ calls git: the wizard and the engine do that.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from model_w.migrate.answers import Answers
 from model_w.migrate.changeset import FollowUp
@@ -34,6 +34,8 @@ class StepContext:
     # Free-form data a step leaves for later steps and the report
     # (e.g. {"env_renames": {"DJANGO_SECRET_KEY": "SECRET_KEY"}}).
     shared: dict[str, Any] = field(default_factory=dict)
+    # What the step's `warm_up` started before the first step ran (or None).
+    warm: Any = None
 
     def follow_up(self, path: str, line: int, message: str, level: str = "todo") -> None:
         self.followups.append(
@@ -72,3 +74,18 @@ class Step:
 
     def run(self, ctx: StepContext) -> None:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def warm_up(self, ctx: StepContext) -> Warmup | None:
+        """Start, in the background, work that `run` may take later.
+
+        Called once before the first step, with the Facts and workspace as
+        they are then; it must not change the workspace. `run` finds the
+        returned object in `ctx.warm` and must check that what was computed
+        ahead still matches its own inputs. The default starts nothing.
+        """
+        return None
+
+
+class Warmup(Protocol):
+    def close(self) -> None:
+        """Stop the background work; called once the run is over."""

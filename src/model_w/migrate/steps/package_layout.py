@@ -24,7 +24,7 @@ from model_w.migrate.restructure.modules import (
     module_of,
     path_of_package,
 )
-from model_w.migrate.restructure.python_refs import collect_jobs, rewrite_all
+from model_w.migrate.restructure.python_refs import RenamePrefetch, collect_jobs, rewrite_all
 from model_w.migrate.restructure.text_refs import rewrite_modules_everywhere
 from model_w.migrate.steps import register
 from model_w.migrate.steps.base import Step, StepContext
@@ -250,7 +250,7 @@ class PackageLayout(Step):
 
         # imports and dotted strings in every Python file that mentions a moved module
         jobs = collect_jobs(ws, mm, old_modules, root)
-        for outcome in rewrite_all(jobs, mm):
+        for outcome in rewrite_all(jobs, mm, prefetch=ctx.warm):
             if outcome.error:
                 ctx.follow_up(
                     outcome.path, 0, f"references not rewritten: {outcome.error}", "blocker"
@@ -265,6 +265,19 @@ class PackageLayout(Step):
         self._fix_file_depths(ctx, plan)
         rewrite_modules_everywhere(ws, mm)
         self._rewrite_paths(ctx, plan)
+
+    def warm_up(self, ctx: StepContext) -> RenamePrefetch | None:
+        """Rewrite the imports of a large repository in the background while the
+        steps before this one run: the rename is most of this step's time."""
+        facts, ws = ctx.facts, ctx.workspace
+        if not self.applies(facts, ctx.answers) or facts.django is None:
+            return None
+        plan = plan_layout(ws, facts, ctx.answers)
+        if not plan.moves:
+            return None
+        root = facts.django.import_root
+        mm = plan.module_map(known_modules(ws.files(), root))
+        return RenamePrefetch.start(collect_jobs(ws, mm, {}, root), mm)
 
     def _keep_labels(self, ctx: StepContext, plan: LayoutPlan, root: str, pkg: str) -> None:
         ws = ctx.workspace
