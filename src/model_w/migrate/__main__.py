@@ -1,5 +1,5 @@
 """Allow `python -m model_w.migrate`."""
 
-from model_w.migrate.cli import main
+from model_w.migrate.cli import entry
 
-raise SystemExit(main())
+entry()
