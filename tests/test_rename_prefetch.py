@@ -50,7 +50,8 @@ def rewrites_here(monkeypatch) -> list[str]:
     return seen
 
 
-def make_jobs(count: int) -> list[Job]:
+def make_jobs(root: Path, count: int) -> list[Job]:
+    """Files on disk under `root` (the prefetch reads them there) and their jobs."""
     jobs = [
         Job(
             f"blog/mod{i}.py",
@@ -61,18 +62,32 @@ def make_jobs(count: int) -> list[Job]:
         for i in range(count)
     ]
     jobs.append(Job("blog/urls.py", SENSITIVE, "blog.urls", False))
+    jobs.append(Job("blog/__init__.py", "from blog import models\n", "blog", True))
+    for job in jobs:
+        (root / job.path).parent.mkdir(parents=True, exist_ok=True)
+        (root / job.path).write_text(job.source)
+    (root / "README.md").write_text("blog\n")
+    (root / "blog" / "plain.py").write_text("X = 1\n")  # mentions no moved module
     return jobs
 
 
-def finished(prefetch: RenamePrefetch) -> RenamePrefetch:
+def finished(prefetch: RenamePrefetch | None) -> RenamePrefetch:
+    assert prefetch is not None
     wait(prefetch.futures)
     return prefetch
 
 
-def test_prefetched_results_are_taken_when_the_inputs_match(small_threshold, rewrites_here):
-    jobs = make_jobs(150)
+def start(root: Path, mm: ModuleMap) -> RenamePrefetch | None:
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    return RenamePrefetch.start(str(root), files, "", mm)
+
+
+def test_prefetched_results_are_taken_when_the_inputs_match(
+    tmp_path, small_threshold, rewrites_here
+):
+    jobs = make_jobs(tmp_path, 150)
     mm = ModuleMap(MAPPING, KNOWN)
-    prefetch = finished(RenamePrefetch.start(jobs, mm))
+    prefetch = finished(start(tmp_path, mm))
     rewrites_here.clear()
     # the step sees the files at their new place: the path is not an input
     moved = [Job("api/" + j.path, j.source, j.module, j.is_package) for j in jobs]
@@ -82,12 +97,13 @@ def test_prefetched_results_are_taken_when_the_inputs_match(small_threshold, rew
     assert outcomes[3].code == (
         "from shop.apps.blog.models import Post\nfrom shop.django import settings\nX3 = 1\n"
     )
-    assert outcomes[-1].code == 'URL_VIEW = "shop.apps.blog.views.index"\n'
+    assert outcomes[-2].code == 'URL_VIEW = "shop.apps.blog.views.index"\n'
+    assert outcomes[-1].code == "from shop.apps.blog import models\n"
 
 
-def test_a_changed_input_is_rewritten_again(small_threshold, rewrites_here):
-    jobs = make_jobs(150)
-    prefetch = finished(RenamePrefetch.start(jobs, ModuleMap(MAPPING, KNOWN)))
+def test_a_changed_input_is_rewritten_again(tmp_path, small_threshold, rewrites_here):
+    jobs = make_jobs(tmp_path, 150)
+    prefetch = finished(start(tmp_path, ModuleMap(MAPPING, KNOWN)))
     rewrites_here.clear()
     # blog.views is gone by the time the step runs, and one file was edited meanwhile
     mm = ModuleMap(MAPPING, KNOWN - {"blog.views"})
@@ -95,13 +111,13 @@ def test_a_changed_input_is_rewritten_again(small_threshold, rewrites_here):
     outcomes = rewrite_all(jobs, mm, prefetch=prefetch)
     assert sorted(rewrites_here) == ["blog/mod7.py", "blog/urls.py"]
     assert outcomes == [python_refs._rewrite_one(job, mm) for job in jobs]
-    assert outcomes[-1].code is None  # no longer a module path: left as it is
+    assert outcomes[-2].code is None  # no longer a module path: left as it is
     assert outcomes[7].code == "import shop.apps.blog.models\n"
 
 
-def test_another_rename_map_takes_nothing(small_threshold, rewrites_here):
-    jobs = make_jobs(150)
-    prefetch = finished(RenamePrefetch.start(jobs, ModuleMap(MAPPING, KNOWN)))
+def test_another_rename_map_takes_nothing(tmp_path, small_threshold, rewrites_here):
+    jobs = make_jobs(tmp_path, 150)
+    prefetch = finished(start(tmp_path, ModuleMap(MAPPING, KNOWN)))
     rewrites_here.clear()
     mm = ModuleMap({"blog": "shop.apps.news", "mysite": "shop.django"}, KNOWN)
     outcomes = rewrite_all(jobs, mm, workers=1, prefetch=prefetch)
@@ -109,21 +125,22 @@ def test_another_rename_map_takes_nothing(small_threshold, rewrites_here):
     assert outcomes[0].code.startswith("from shop.apps.news.models import Post")
 
 
-def test_work_not_started_is_done_by_the_caller(small_threshold, rewrites_here):
-    jobs = make_jobs(600)  # ten chunks: the worker cannot have started them all
+def test_work_not_started_is_shared_by_the_caller(tmp_path, small_threshold, rewrites_here):
+    jobs = make_jobs(tmp_path, 600)  # ten chunks: the worker cannot have started them all
     mm = ModuleMap(MAPPING, KNOWN)
-    prefetch = RenamePrefetch.start(jobs, mm)
+    prefetch = start(tmp_path, mm)
     outcomes = rewrite_all(jobs, mm, workers=1, prefetch=prefetch)
     assert 0 < len(rewrites_here) < len(jobs)
     assert outcomes == [python_refs._rewrite_one(job, mm) for job in jobs]
 
 
-def test_few_files_start_no_background_process(monkeypatch):
+def test_few_files_start_no_background_process(tmp_path, monkeypatch):
+    make_jobs(tmp_path, 20)
     monkeypatch.setenv("MODELW_JOBS", "2")
-    assert RenamePrefetch.start(make_jobs(20), ModuleMap(MAPPING, KNOWN)) is None
+    assert start(tmp_path, ModuleMap(MAPPING, KNOWN)) is None
     monkeypatch.setattr(python_refs, "PARALLEL_THRESHOLD", 4)
     monkeypatch.setenv("MODELW_JOBS", "1")  # one core: nothing runs beside the steps
-    assert RenamePrefetch.start(make_jobs(20), ModuleMap(MAPPING, KNOWN)) is None
+    assert start(tmp_path, ModuleMap(MAPPING, KNOWN)) is None
 
 
 class Broken(Step):
@@ -183,8 +200,8 @@ def test_a_dry_run_with_the_prefetch_equals_one_without(tmp_path, monkeypatch):
         started = []
         original = RenamePrefetch.start.__func__
 
-        def spy(cls, jobs_, mm, started=started, original=original):  # noqa: ANN001, ANN202
-            handle = original(cls, jobs_, mm)
+        def spy(cls, *args, started=started, original=original):  # noqa: ANN001, ANN002, ANN202
+            handle = original(cls, *args)
             started.append(handle)
             return handle
 

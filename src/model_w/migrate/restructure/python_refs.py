@@ -19,6 +19,7 @@ function of those inputs, so the result is the same either way.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import re
@@ -105,14 +106,14 @@ def _workers() -> int:
     return int(os.environ.get("MODELW_JOBS", "0")) or min(os.cpu_count() or 1, 8)
 
 
-def _pool(workers: int, initializer, mm: ModuleMap) -> ProcessPoolExecutor:  # noqa: ANN001
+def _pool(workers: int, initializer, *initargs: object) -> ProcessPoolExecutor:  # noqa: ANN001
     """Workers forked where fork is safe (Linux, one thread): they start without
     importing anything again."""
     context = None
     if sys.platform == "linux" and threading.active_count() == 1:
         context = multiprocessing.get_context("fork")
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=initializer, initargs=(mm,)
+        max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs
     )
 
 
@@ -124,20 +125,13 @@ def rewrite_all(
 ) -> list[Outcome]:
     """Rewrite every job, in job order; parallel when there are many.
 
-    prefetch: results computed ahead (`RenamePrefetch`). The work it has not
-    started is taken back and done here while its worker finishes the rest;
-    what it cannot answer is rewritten here too.
+    prefetch: rewrites started ahead (`RenamePrefetch`); this process shares
+    the work it has not done yet, and rewrites what it cannot answer.
     """
     jobs = list(jobs)
-    claimed = prefetch.claim(jobs, mm) if prefetch is not None else set()
-    todo = [index for index in range(len(jobs)) if index not in claimed]
-    outcomes = dict(zip(todo, _rewrite_many([jobs[i] for i in todo], mm, workers), strict=True))
-    if prefetch is not None:
-        outcomes.update(prefetch.collect(jobs, mm))
-        missing = [index for index in sorted(claimed) if index not in outcomes]
-        outcomes.update(
-            zip(missing, _rewrite_many([jobs[i] for i in missing], mm, workers), strict=True)
-        )
+    outcomes = prefetch.share(jobs, mm) if prefetch is not None else {}
+    todo = [index for index in range(len(jobs)) if index not in outcomes]
+    outcomes.update(zip(todo, _rewrite_many([jobs[i] for i in todo], mm, workers), strict=True))
     return [outcomes[index] for index in range(len(jobs))]
 
 
@@ -165,104 +159,132 @@ class _RecordedKnown(frozenset):
         return answer
 
 
-def _init_prefetch_worker(mm: ModuleMap) -> None:
+_WORKER_ROOT = ""
+
+
+def _init_prefetch_worker(mm: ModuleMap, root: str) -> None:
+    global _WORKER_ROOT
     # Ctrl-C is the parent's to handle: a worker must not print a traceback
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if mm.known is not None:
         recorded = _RecordedKnown(mm.known)
         recorded.asked = []
         mm.known = recorded
+    _WORKER_ROOT = root
     _init_worker(mm)
 
 
-Key = tuple[str | None, bool, str]  # old module name, is a package, source
-Answer = tuple[Outcome, tuple[tuple[str, bool], ...]]  # outcome, known-module answers
+Module = tuple[str, bool]  # old dotted name, is a package
+Answer = tuple[bytes, Outcome, tuple[tuple[str, bool], ...]]  # source digest, outcome, answers
 
 
-def _run_prefetch_chunk(jobs: list[Job]) -> list[Answer]:
-    assert _WORKER_MAP is not None
-    known = _WORKER_MAP.known
-    answers: list[Answer] = []
-    for job in jobs:
+def _digest(source: str) -> bytes:
+    return hashlib.blake2b(source.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _run_prefetch_chunk(files: list[tuple[str, str, bool]]) -> dict[Module, Answer]:
+    """Read, filter and rewrite these files (path, module, is a package) as they are on disk."""
+    mm = _WORKER_MAP
+    assert mm is not None
+    pattern = prefilter(mm)
+    known = mm.known
+    answers: dict[Module, Answer] = {}
+    for path, module, is_package in files:
+        try:
+            with open(os.path.join(_WORKER_ROOT, path), encoding="utf-8") as handle:
+                source = handle.read()
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not pattern.search(source):
+            continue
         if isinstance(known, _RecordedKnown):
             known.asked = []
-        outcome = _rewrite_one(job, _WORKER_MAP)
+        outcome = _rewrite_one(Job(path, source, module, is_package), mm)
         asked = tuple(dict.fromkeys(known.asked)) if isinstance(known, _RecordedKnown) else ()
-        answers.append((outcome, asked))
+        answers[(module, is_package)] = (_digest(source), outcome, asked)
     return answers
-
-
-def _key(job: Job) -> Key:
-    return (job.module, job.is_package, job.source)
 
 
 class RenamePrefetch:
     """Rewrites started early in a background process, taken later when their inputs match.
 
-    One worker: the process that started it goes on with other steps on the
-    other core. Work not started when it is needed is cancelled and done by
-    `rewrite_all` instead, so waiting never costs more than one chunk.
+    One worker, which reads the files itself: the process that started it
+    goes on with other steps on the other core, and shares what is left of
+    the work when the step needs it (`share`).
     """
 
-    def __init__(self, jobs: list[Job], mm: ModuleMap, pool: ProcessPoolExecutor) -> None:
+    def __init__(
+        self, files: list[tuple[str, str, bool]], mm: ModuleMap, pool: ProcessPoolExecutor
+    ) -> None:
         self.mapping = dict(mm.mapping)
         self.has_known = mm.known is not None
         self.pool = pool
-        self.chunk_of: dict[Key, int] = {}
-        self.futures: list[Future[list[Answer]]] = []
-        for start in range(0, len(jobs), CHUNK):
-            chunk = jobs[start : start + CHUNK]
-            for job in chunk:
-                self.chunk_of.setdefault(_key(job), len(self.futures))
+        self.chunk_of: dict[Module, int] = {}
+        self.futures: list[Future[dict[Module, Answer]]] = []
+        for start in range(0, len(files), CHUNK):
+            chunk = files[start : start + CHUNK]
+            for _, module, is_package in chunk:
+                self.chunk_of[(module, is_package)] = len(self.futures)
             self.futures.append(pool.submit(_run_prefetch_chunk, chunk))
-        self.keys = [[_key(job) for job in jobs[i : i + CHUNK]] for i in range(0, len(jobs), CHUNK)]
-        self.claimed: dict[int, list[int]] = {}
 
     @classmethod
-    def start(cls, jobs: list[Job], mm: ModuleMap) -> RenamePrefetch | None:
-        """A prefetch of these jobs, or None when a pool would not pay for itself."""
-        if not mm or len(jobs) < PARALLEL_THRESHOLD or _workers() < MIN_WORKERS:
+    def start(
+        cls, root: str, files: list[str], import_root: str, mm: ModuleMap
+    ) -> RenamePrefetch | None:
+        """A prefetch for these work-tree files as they are on disk under `root`,
+        or None when a worker would not pay for itself."""
+        from model_w.migrate.restructure.modules import module_of
+
+        candidates = []
+        for path in files:
+            module = module_of(path, import_root) if path.endswith(".py") else None
+            if module is not None:
+                candidates.append((path, module, path.endswith("__init__.py")))
+        if not mm or len(candidates) < PARALLEL_THRESHOLD or _workers() < MIN_WORKERS:
             return None
         try:
-            pool = _pool(1, _init_prefetch_worker, mm)
+            pool = _pool(1, _init_prefetch_worker, mm, root)
         except (OSError, ValueError):  # no process support here: rewrite when needed
             return None
-        return cls(jobs, mm, pool)
+        return cls(candidates, mm, pool)
 
-    def claim(self, jobs: list[Job], mm: ModuleMap) -> set[int]:
-        """Indices of the jobs the prefetch may answer; the work it has not
-        started is cancelled (the caller does it) and nothing is waited for."""
-        if mm.mapping != self.mapping or (mm.known is not None) != self.has_known:
-            self.close()
-            return set()
-        by_chunk: dict[int, list[int]] = {}
-        for index, job in enumerate(jobs):
-            chunk = self.chunk_of.get(_key(job))
-            if chunk is not None:
-                by_chunk.setdefault(chunk, []).append(index)
-        # cancel first, in one pass: waiting on one chunk would let the worker start the next
-        kept = {chunk for chunk in by_chunk if not self.futures[chunk].cancel()}
-        for future in self.futures:
-            future.cancel()
-        self.claimed = {chunk: by_chunk[chunk] for chunk in kept}
-        return {index for chunk in kept for index in by_chunk[chunk]}
+    def share(self, jobs: list[Job], mm: ModuleMap) -> dict[int, Outcome]:
+        """Outcomes (by job index) of the jobs done ahead whose every input matched.
 
-    def collect(self, jobs: list[Job], mm: ModuleMap) -> dict[int, Outcome]:
-        """Outcomes (by job index) of the claimed jobs whose every input matched;
-        waits for the worker's last chunks, then stops it."""
+        While the worker goes on from the first chunk, this process takes
+        the chunks it has not started, from the last one back; then it waits
+        for the worker's results and stops it. Jobs left out are the
+        caller's to rewrite.
+        """
         done: dict[int, Outcome] = {}
         try:
-            for chunk, indices in self.claimed.items():
+            if mm.mapping != self.mapping or (mm.known is not None) != self.has_known:
+                return done
+            by_chunk: dict[int, list[int]] = {}
+            for index, job in enumerate(jobs):
+                chunk = self.chunk_of.get((job.module, job.is_package)) if job.module else None
+                if chunk is not None:
+                    by_chunk.setdefault(chunk, []).append(index)
+            for chunk, future in enumerate(self.futures):
+                if chunk not in by_chunk:
+                    future.cancel()  # files no job needs any more
+            waiting = sorted(by_chunk)
+            while waiting and self.futures[waiting[-1]].cancel():
+                for index in by_chunk[waiting.pop()]:
+                    done[index] = _rewrite_one(jobs[index], mm)
+            for chunk in waiting:
                 try:
-                    results = self.futures[chunk].result()
+                    answers = self.futures[chunk].result()
                 except Exception:  # a broken worker: the caller rewrites these jobs
                     continue
-                answers = dict(zip(self.keys[chunk], results, strict=True))
-                for index in indices:
+                for index in by_chunk[chunk]:
                     job = jobs[index]
-                    outcome, asked = answers[_key(job)]
-                    if outcome.error is not None:
-                        continue  # its message names the file: let the caller say it
+                    answer = answers.get((job.module, job.is_package))  # type: ignore[arg-type]
+                    if answer is None:
+                        continue
+                    digest, outcome, asked = answer
+                    if outcome.error is not None or digest != _digest(job.source):
+                        continue  # an error names the file: the caller says it
                     if any((name in mm.known) != yes for name, yes in asked):  # type: ignore[operator]
                         continue
                     done[index] = replace(outcome, path=job.path)

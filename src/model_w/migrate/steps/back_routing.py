@@ -93,7 +93,7 @@ class BackRouting(Step):
         "domain, and Django sees the full path: every backend route gets a back/ prefix and the "
         "hard-coded paths (LOGIN_URL, MEDIA_URL, template links) follow."
     )
-    order = 50
+    order = 35
 
     def applies(self, facts: Facts, answers: Answers) -> bool:
         return bool(facts.django and facts.django.root_urlconf)

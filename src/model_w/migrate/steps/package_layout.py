@@ -276,8 +276,9 @@ class PackageLayout(Step):
         if not plan.moves:
             return None
         root = facts.django.import_root
-        mm = plan.module_map(known_modules(ws.files(), root))
-        return RenamePrefetch.start(collect_jobs(ws, mm, {}, root), mm)
+        files = ws.files()
+        mm = plan.module_map(known_modules(files, root))
+        return RenamePrefetch.start(str(ws.root), files, root, mm)
 
     def _keep_labels(self, ctx: StepContext, plan: LayoutPlan, root: str, pkg: str) -> None:
         ws = ctx.workspace
