@@ -39,6 +39,9 @@ PARALLEL_THRESHOLD = 200
 # it saved, hence the file-count threshold.
 MIN_WORKERS = 2
 CHUNK = 64
+# Smaller for the prefetch: the pool hands the worker up to three chunks ahead,
+# which the step's process can no longer take back when it comes to share.
+PREFETCH_CHUNK = 16
 
 
 @dataclass(frozen=True)
@@ -221,8 +224,8 @@ class RenamePrefetch:
         self.pool = pool
         self.chunk_of: dict[Module, int] = {}
         self.futures: list[Future[dict[Module, Answer]]] = []
-        for start in range(0, len(files), CHUNK):
-            chunk = files[start : start + CHUNK]
+        for start in range(0, len(files), PREFETCH_CHUNK):
+            chunk = files[start : start + PREFETCH_CHUNK]
             for _, module, is_package in chunk:
                 self.chunk_of[(module, is_package)] = len(self.futures)
             self.futures.append(pool.submit(_run_prefetch_chunk, chunk))
