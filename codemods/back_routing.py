@@ -39,7 +39,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.metadata import PositionProvider, QualifiedNameProvider
+from libcst.metadata import QualifiedNameProvider
 from model_w.migrate.codemods.back_paths import (
     FILESYSTEM_SUFFIXES,
     PREFIX,
@@ -88,7 +88,7 @@ class BackRoutingCommand(ModelWCodemod):
         "Mount every backend route of the root URLconf under back/ (Model W /back routing)."
     )
 
-    METADATA_DEPENDENCIES = (PositionProvider, QualifiedNameProvider)
+    METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 
     def __init__(self, context: CodemodContext, variable: str = "urlpatterns") -> None:
         super().__init__(context)

@@ -18,7 +18,9 @@ class ModelWCodemod(VisitorBasedCodemodCommand):
     and libcst's own CLI simply ignores them.
     """
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
+    # Positions are computed when a line is first asked for (`line_of`): a
+    # codemod that reports nothing does not pay for a second pass over the tree.
+    METADATA_DEPENDENCIES: ClassVar[tuple] = ()
 
     # Text every source this codemod can change (or report on) contains; None: any source.
     TRIGGER: ClassVar[re.Pattern[str] | None] = None
@@ -32,13 +34,27 @@ class ModelWCodemod(VisitorBasedCodemodCommand):
         """
         return cls.TRIGGER is None or cls.TRIGGER.search(source) is not None
 
-    def report_followup(self, node: cst.CSTNode | None, message: str, level: str = "todo") -> None:
-        line = 0
-        if node is not None:
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        self._lazy_positions = None  # positions belong to one module
+        return super().transform_module(tree)
+
+    def line_of(self, node: cst.CSTNode) -> int:
+        """The line where `node` of the module being transformed starts (0: unknown)."""
+        if PositionProvider in self.METADATA_DEPENDENCIES:
             try:
-                line = self.get_metadata(PositionProvider, node).start.line
+                return self.get_metadata(PositionProvider, node).start.line
             except KeyError:
-                line = 0
+                return 0
+        positions = getattr(self, "_lazy_positions", None)
+        if positions is None:  # after the transform too: the original nodes keep their keys
+            wrapper = self.context.wrapper
+            positions = wrapper.resolve(PositionProvider) if wrapper is not None else {}
+            self._lazy_positions = positions
+        position = positions.get(node)
+        return position.start.line if position is not None else 0
+
+    def report_followup(self, node: cst.CSTNode | None, message: str, level: str = "todo") -> None:
+        line = self.line_of(node) if node is not None else 0
         items: list[dict[str, Any]] = self.context.scratch.setdefault("modelw_followups", [])
         items.append(
             {"path": self.context.filename or "", "line": line, "message": message, "level": level}

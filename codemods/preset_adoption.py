@@ -39,7 +39,6 @@ from typing import Any
 
 import libcst as cst
 from libcst.codemod import CodemodContext
-from libcst.metadata import PositionProvider
 from model_w.migrate.codemods.base import ModelWCodemod
 from model_w.migrate.codemods.envvars import (
     MISSING,
@@ -306,10 +305,7 @@ class PresetAdoption(ModelWCodemod):
 
     # -- helpers -------------------------------------------------------------
     def _line(self, node: cst.CSTNode | None) -> int:
-        if node is None or self._positions is None:
-            return 0
-        pos = self._positions.get(node)
-        return pos.start.line if pos else 0
+        return self.line_of(node) if node is not None else 0
 
     def followup(self, node: cst.CSTNode | None, message: str, level: str = "todo") -> None:
         items = self.context.scratch.setdefault("modelw_followups", [])
@@ -352,15 +348,8 @@ class PresetAdoption(ModelWCodemod):
         return tidy_module_start(tree, super().transform_module(tree))
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        self._positions = None
         if already_adopted(tree):
             return tree
-        try:
-            self._positions = (
-                self.context.wrapper.resolve(PositionProvider) if self.context.wrapper else None
-            )
-        except Exception:  # noqa: BLE001 - positions are a nicety
-            self._positions = None
         return self._adopt(tree)
 
     def _split(self, body: list[cst.BaseStatement]) -> tuple[list, list, list]:

@@ -78,7 +78,7 @@ def test_merge_removes_local_settings_import():
     result = merge_settings("p.settings.production", get)
     assert "local_settings" not in result.code
     assert "A = 1" in result.code
-    assert any("local settings import removed" in f["message"] for f in result.followups)
+    assert [f["line"] for f in result.followups if "local settings import" in f["message"]] == [2]
 
 
 def test_remove_local_imports_codemod_and_idempotency():
