@@ -39,6 +39,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import QualifiedNameProvider
 from model_w.migrate.codemods.back_paths import (
     FILESYSTEM_SUFFIXES,
@@ -50,6 +51,7 @@ from model_w.migrate.codemods.back_paths import (
     mount_path,
 )
 from model_w.migrate.codemods.base import ModelWCodemod
+from model_w.migrate.codemods.import_names import ImportNames
 
 ROUTE_FUNCS = {
     "django.urls.path": "path",
@@ -89,9 +91,13 @@ class BackRoutingCommand(ModelWCodemod):
     )
 
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
+    # Read the names of a simple URLconf from its imports (codemods/import_names.py)
+    # instead of a scope analysis; False always asks libcst's provider.
+    IMPORT_NAMES = True
 
     def __init__(self, context: CodemodContext, variable: str = "urlpatterns") -> None:
         super().__init__(context)
+        self._imports: ImportNames | None = None
         self.variable = variable
         self.segments: list[str] = context.scratch.setdefault("back_routing_segments", [])
         self.mounted: list[str] = context.scratch.setdefault("back_routing_mounted", [])
@@ -310,7 +316,25 @@ class BackRoutingCommand(ModelWCodemod):
         # admin.site.urls, router.urls: a (urlpatterns, app_name, namespace) triple
         return isinstance(view, cst.Attribute) and view.attr.value == "urls"
 
+    def get_inherited_dependencies(self) -> frozenset:  # type: ignore[override]
+        """No scope analysis when the module's imports alone name its functions."""
+        return frozenset() if self._imports is not None else frozenset(self.METADATA_DEPENDENCIES)
+
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        self._imports = ImportNames.of(tree.code) if self.IMPORT_NAMES else None
+        try:
+            return super().transform_module(tree)
+        finally:
+            self._imports = None
+
     def _qualified(self, node: cst.CSTNode) -> str | None:
+        if self._imports is not None:
+            chain = node
+            while isinstance(chain, cst.Attribute):
+                chain = chain.value
+            if not isinstance(chain, cst.Name):
+                return None  # a call's or subscript's result: no qualified name
+            return self._imports.qualified(get_full_name_for_node(node))
         try:
             names = self.get_metadata(QualifiedNameProvider, node)
         except KeyError:
