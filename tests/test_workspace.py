@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from model_w.migrate.report.diff import unified_diff
-from model_w.migrate.workspace import NotUtf8Error, Workspace
+from model_w.migrate.workspace import NotUtf8Error, Workspace, whitespace_only
 
 
 def make_tree(root: Path, files: dict[str, str]) -> Path:
@@ -36,6 +36,24 @@ def test_whitespace_only_change_is_never_written(tmp_path):
     ws = Workspace(tmp_path)
     assert ws.write("a.py", "x  =  1\n\n") is False
     assert ws.checkpoint() == []
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("x = 1\n", "x  =  1\n\n"),
+        ("x = 1\n", "x = 2\n"),
+        ("x = 1\n", "x = 1\n"),
+        ("a\x1cb\x1fc", "a b\tc"),  # separators str.split() takes for space
+        ("import app\n", "import legacy.apps.app\n"),
+        ("x\u00a0= 1\n", "x = 1\n"),  # not ASCII: the plain comparison decides
+        ("é = 1\n", "é  =  1\n"),
+        ("ab", "a b"),
+    ],
+)
+def test_whitespace_only_agrees_with_its_definition(before, after):
+    plain = before != after and "".join(before.split()) == "".join(after.split())
+    assert whitespace_only(before, after) is plain
 
 
 def test_move_folder_pairs_renames_and_refuses_overwrite(tmp_path):

@@ -68,9 +68,20 @@ def _basename(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
+# What str.split() takes for white space in ASCII text.
+_ASCII_SPACE = b" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
 def whitespace_only(before: str, after: str) -> bool:
     """True when two texts differ only in white space."""
-    return before != after and "".join(before.split()) == "".join(after.split())
+    if before == after:
+        return False
+    if before.isascii() and after.isascii():
+        # cheap first: a rewrite that changes visible characters changes their count
+        visible = [len(t.encode("ascii").translate(None, _ASCII_SPACE)) for t in (before, after)]
+        if visible[0] != visible[1]:
+            return False
+    return "".join(before.split()) == "".join(after.split())
 
 
 class Workspace:
