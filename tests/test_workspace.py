@@ -212,3 +212,31 @@ def test_pending_changes_follow_every_edit(tmp_path):
     assert [c.after for c in ws.pending_changes()] == [b"three\n"]
     ws.delete("a.txt")
     assert [c.kind for c in ws.pending_changes()] == ["delete"]
+
+
+def test_path_normalisation_fast_path_agrees_with_pathlib():
+    import itertools
+    from pathlib import Path, PurePosixPath
+
+    from model_w.migrate.workspace import _norm_text
+
+    def by_pathlib(path: str) -> str:
+        text = PurePosixPath(Path(path).as_posix()).as_posix()
+        if text in ("", "."):
+            return ""
+        if text.startswith("/") or text.startswith("../") or "/../" in text:
+            return "escapes"
+        return text[2:] if text.startswith("./") else text
+
+    def normalised(path: str) -> str:
+        try:
+            return _norm_text(path)
+        except ValueError:
+            return "escapes"
+
+    parts = ["a", "b.py", ".", "..", "", "x y", ".env", "a\\b"]
+    for count in (1, 2, 3):
+        for combo in itertools.product(parts, repeat=count):
+            for lead, trail in itertools.product(("", "/", "./"), ("", "/")):
+                path = lead + "/".join(combo) + trail
+                assert normalised(path) == by_pathlib(path), path

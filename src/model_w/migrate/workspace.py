@@ -55,6 +55,16 @@ def _norm(path: str | os.PathLike[str]) -> str:
 
 @lru_cache(maxsize=65536)
 def _norm_text(path: str) -> str:
+    wrapped = f"/{path}/"
+    if (
+        path
+        and "//" not in wrapped
+        and "/./" not in wrapped
+        and "/../" not in wrapped
+        and os.sep == "/"
+        and os.altsep is None
+    ):
+        return path  # already normal: what the paths of a work-tree listing are
     text = PurePosixPath(Path(path).as_posix()).as_posix()
     if text in ("", "."):
         return ""
