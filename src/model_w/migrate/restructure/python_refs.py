@@ -22,15 +22,19 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import re
 import signal
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
-from model_w.migrate.codemods.rename_modules import ModuleMap, fast_rename, words_pattern
+from model_w.migrate.codemods.rename_modules import (
+    ModuleMap,
+    fast_rename,
+    word_starts,
+    words_regex,
+)
 
 PARALLEL_THRESHOLD = 200
 # Two workers pay for themselves once modules carry real code: on 2 cores and
@@ -60,8 +64,10 @@ class Outcome:
     error: str | None = None
 
 
-def prefilter(mm: ModuleMap) -> re.Pattern[str]:
-    return re.compile(rf"\b{words_pattern(mm.tops)}\b")
+def prefilter(mm: ModuleMap) -> Callable[[str], bool]:
+    """Cheap text test: does this source mention a moved top-level name as a word?"""
+    pattern = words_regex(mm.tops)
+    return lambda text: next(word_starts(pattern, text), None) is not None
 
 
 def _rewrite_one(job: Job, mm: ModuleMap) -> Outcome:
@@ -189,7 +195,7 @@ def _run_prefetch_chunk(files: list[tuple[str, str, bool]]) -> dict[Module, Answ
     """Read, filter and rewrite these files (path, module, is a package) as they are on disk."""
     mm = _WORKER_MAP
     assert mm is not None
-    pattern = prefilter(mm)
+    mentions_moved = prefilter(mm)
     known = mm.known
     answers: dict[Module, Answer] = {}
     for path, module, is_package in files:
@@ -198,7 +204,7 @@ def _run_prefetch_chunk(files: list[tuple[str, str, bool]]) -> dict[Module, Answ
                 source = handle.read()
         except (OSError, UnicodeDecodeError):
             continue
-        if not pattern.search(source):
+        if not mentions_moved(source):
             continue
         if isinstance(known, _RecordedKnown):
             known.asked = []
@@ -306,7 +312,7 @@ def collect_jobs(
     """Jobs for every .py file of the workspace whose text mentions a moved module."""
     from model_w.migrate.restructure.modules import module_of
 
-    pattern = prefilter(mm)
+    mentions_moved = prefilter(mm)
     jobs = []
     for path in files if files is not None else ws.files():
         if not path.endswith(".py"):
@@ -315,7 +321,7 @@ def collect_jobs(
             text = ws.read(path)
         except Exception:
             continue
-        if not pattern.search(text):
+        if not mentions_moved(text):
             continue
         module = old_modules.get(path) or module_of(path, import_root)
         jobs.append(Job(path, text, module, path.endswith("__init__.py")))
