@@ -11,7 +11,7 @@ other, then times, over the same tree and in the same run:
    `ast.parse` of every Python file of the repository, also in a subprocess
    so both pay an interpreter start (target: at most 2x).
 
-    python bench/bench_package_layout.py [--apps 100] [--modules 20] [--repeat 3] [--check]
+    python bench/bench_package_layout.py [--apps 100] [--modules 20] [--repeat 5] [--check]
 
 The two subprocess timings are repeated (`--repeat`) and the best wall time
 is kept, the usual way to time on a shared machine; their CPU time
@@ -308,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-dry-run", action="store_true", help="skip the whole-migration timing")
     parser.add_argument("--keep", action="store_true", help="keep the generated repositories")
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs of each subprocess timing (best kept)"
+        "--repeat", type=int, default=5, help="runs of each subprocess timing (best kept)"
     )
     args = parser.parse_args(argv)
 

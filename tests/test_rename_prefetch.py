@@ -143,6 +143,23 @@ def test_few_files_start_no_background_process(tmp_path, monkeypatch):
     assert start(tmp_path, ModuleMap(MAPPING, KNOWN)) is None
 
 
+def test_no_background_process_beside_another_thread(tmp_path, small_threshold):
+    import threading
+
+    make_jobs(tmp_path, 20)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert start(tmp_path, ModuleMap(MAPPING, KNOWN)) is None
+    finally:
+        release.set()
+        other.join()
+    prefetch = start(tmp_path, ModuleMap(MAPPING, KNOWN))
+    assert prefetch is not None
+    prefetch.close()
+
+
 class Broken(Step):
     id, title, why, order = "broken", "Broken warm-up", "why", 1
 

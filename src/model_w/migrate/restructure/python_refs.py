@@ -251,6 +251,8 @@ class RenamePrefetch:
                 candidates.append((path, module, path.endswith("__init__.py")))
         if not mm or len(candidates) < PARALLEL_THRESHOLD or _workers() < MIN_WORKERS:
             return None
+        if threading.active_count() > 1:
+            return None  # forking beside other threads is not safe: rewrite when needed
         try:
             pool = _pool(1, _init_prefetch_worker, mm, root)
         except (OSError, ValueError):  # no process support here: rewrite when needed
