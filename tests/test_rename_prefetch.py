@@ -63,9 +63,12 @@ def make_jobs(root: Path, count: int) -> list[Job]:
     ]
     jobs.append(Job("blog/urls.py", SENSITIVE, "blog.urls", False))
     jobs.append(Job("blog/__init__.py", "from blog import models\n", "blog", True))
+    jobs.append(
+        Job("blog/crlf.py", "from blog.models import Post\r\nX = 1\r\n", "blog.crlf", False)
+    )
     for job in jobs:
         (root / job.path).parent.mkdir(parents=True, exist_ok=True)
-        (root / job.path).write_text(job.source)
+        (root / job.path).write_bytes(job.source.encode())
     (root / "README.md").write_text("blog\n")
     (root / "blog" / "plain.py").write_text("X = 1\n")  # mentions no moved module
     return jobs
@@ -97,8 +100,10 @@ def test_prefetched_results_are_taken_when_the_inputs_match(
     assert outcomes[3].code == (
         "from shop.apps.blog.models import Post\nfrom shop.django import settings\nX3 = 1\n"
     )
-    assert outcomes[-2].code == 'URL_VIEW = "shop.apps.blog.views.index"\n'
-    assert outcomes[-1].code == "from shop.apps.blog import models\n"
+    assert outcomes[-3].code == 'URL_VIEW = "shop.apps.blog.views.index"\n'
+    assert outcomes[-2].code == "from shop.apps.blog import models\n"
+    # the worker reads the very text the workspace reads, CRLF line endings included
+    assert outcomes[-1].code == "from shop.apps.blog.models import Post\r\nX = 1\r\n"
 
 
 def test_a_changed_input_is_rewritten_again(tmp_path, small_threshold, rewrites_here):
@@ -111,7 +116,7 @@ def test_a_changed_input_is_rewritten_again(tmp_path, small_threshold, rewrites_
     outcomes = rewrite_all(jobs, mm, prefetch=prefetch)
     assert sorted(rewrites_here) == ["blog/mod7.py", "blog/urls.py"]
     assert outcomes == [python_refs._rewrite_one(job, mm) for job in jobs]
-    assert outcomes[-2].code is None  # no longer a module path: left as it is
+    assert outcomes[-3].code is None  # no longer a module path: left as it is
     assert outcomes[7].code == "import shop.apps.blog.models\n"
 
 

@@ -200,7 +200,8 @@ def _run_prefetch_chunk(files: list[tuple[str, str, bool]]) -> dict[Module, Answ
     answers: dict[Module, Answer] = {}
     for path, module, is_package in files:
         try:
-            with open(os.path.join(_WORKER_ROOT, path), encoding="utf-8") as handle:
+            # newline="": the very text the workspace reads, line endings included
+            with open(os.path.join(_WORKER_ROOT, path), encoding="utf-8", newline="") as handle:
                 source = handle.read()
         except (OSError, UnicodeDecodeError):
             continue
