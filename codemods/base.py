@@ -38,8 +38,10 @@ class ModelWCodemod(VisitorBasedCodemodCommand):
         self._lazy_positions = None  # positions belong to one module
         return super().transform_module(tree)
 
-    def line_of(self, node: cst.CSTNode) -> int:
+    def line_of(self, node: cst.CSTNode | None) -> int:
         """The line where `node` of the module being transformed starts (0: unknown)."""
+        if node is None:
+            return 0
         if PositionProvider in self.METADATA_DEPENDENCIES:
             try:
                 return self.get_metadata(PositionProvider, node).start.line
@@ -54,7 +56,7 @@ class ModelWCodemod(VisitorBasedCodemodCommand):
         return position.start.line if position is not None else 0
 
     def report_followup(self, node: cst.CSTNode | None, message: str, level: str = "todo") -> None:
-        line = self.line_of(node) if node is not None else 0
+        line = self.line_of(node)
         items: list[dict[str, Any]] = self.context.scratch.setdefault("modelw_followups", [])
         items.append(
             {"path": self.context.filename or "", "line": line, "message": message, "level": level}

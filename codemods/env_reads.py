@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -80,11 +79,13 @@ from model_w.migrate.codemods.envvars import (
     record_env_var,
     record_preset_owned,
     record_secret,
+    repeated_strings,
     schedule_unused_imports,
     tidy_module_start,
     to_bool,
     todo_comment,
     url_from_database_parts,
+    walk,
     worth_guarding,
 )
 
@@ -220,14 +221,8 @@ class Binding:
     scheme: dict[str, tuple[str | None, Any]] = field(default_factory=dict)
 
 
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    yield node
-    for child in node.children:
-        yield from _walk(child)
-
-
 def _names_in(node: cst.CSTNode) -> Iterator[cst.Name]:
-    for sub in _walk(node):
+    for sub in walk(node):
         if isinstance(sub, cst.Name):
             yield sub
 
@@ -302,12 +297,6 @@ class EnvReadsCommand(ReleaseVars, ModelWCodemod):
         except KeyError:
             return set()
 
-    def _line(self, node: cst.CSTNode) -> int:
-        try:
-            return self.get_metadata(PositionProvider, node).start.line
-        except KeyError:
-            return 0
-
     def _code(self, node: cst.CSTNode) -> str:
         return self.tree.code_for_node(node).strip()
 
@@ -330,12 +319,7 @@ class EnvReadsCommand(ReleaseVars, ModelWCodemod):
 
     def visit_Module(self, node: cst.Module) -> bool:
         self.tree = node
-        counts = Counter(
-            n.evaluated_value
-            for n in _walk(node)
-            if isinstance(n, cst.SimpleString) and isinstance(n.evaluated_value, str)
-        )
-        self._repeated = {value for value, count in counts.items() if count > 1}
+        self._repeated = repeated_strings(node)
         self._collect_bindings(node)
         self._collect_helpers(node)
         for stmt in node.body:
@@ -477,11 +461,11 @@ class EnvReadsCommand(ReleaseVars, ModelWCodemod):
         )
 
     def _reads_param(self, fn: cst.FunctionDef, param: str) -> bool:
-        for sub in _walk(fn.body):
+        for sub in walk(fn.body):
             if isinstance(sub, (cst.Attribute, cst.Name)):
                 qn = self._qnames(sub)
                 if qn & (OS_GET | {OS_ENVIRON}) or self._binding_of(sub) is not None:
-                    return any(isinstance(n, cst.Name) and n.value == param for n in _walk(fn.body))
+                    return any(isinstance(n, cst.Name) and n.value == param for n in walk(fn.body))
         return False
 
     # --- recognising reads ----------------------------------------------------------
@@ -1165,7 +1149,7 @@ class EnvReadsCommand(ReleaseVars, ModelWCodemod):
         read = self._typed(node)
         if read is None:
             return False
-        line = self._line(node)
+        line = self.line_of(node)
         if read.name is None:
             if self._mentions_environment(node):
                 self.report_followup(
@@ -1231,7 +1215,7 @@ class EnvReadsCommand(ReleaseVars, ModelWCodemod):
         )
 
     def _mentions_environment(self, node: cst.CSTNode) -> bool:
-        for sub in _walk(node):
+        for sub in walk(node):
             if isinstance(sub, (cst.Name, cst.Attribute)):
                 qn = self._qnames(sub)
                 if qn & (OS_GET | {OS_ENVIRON, "decouple.config"}) or self._binding_of(sub):
@@ -1376,7 +1360,7 @@ class EnvReadsCommand(ReleaseVars, ModelWCodemod):
         return self._wrap(read, expr)
 
     def _original_default_code(self, node: cst.CSTNode, value: str) -> str | None:
-        for sub in _walk(node):
+        for sub in walk(node):
             if isinstance(sub, cst.SimpleString) and sub.evaluated_value == value:
                 if sub.prefix.lower() in ("", "r", "u"):
                     return sub.value
@@ -1444,7 +1428,7 @@ class EnvReadsCommand(ReleaseVars, ModelWCodemod):
         if not reads:
             return False
         env_var = PRESET_OWNED_SETTINGS[setting]
-        line = self._line(stmt)
+        line = self.line_of(stmt)
         if setting in REDIS_ONLY_SETTINGS and not self._is_redis(setting, value, reads):
             return False
         old_names = [r.name for r, _ in reads if r.name is not None]
@@ -1510,7 +1494,7 @@ class EnvReadsCommand(ReleaseVars, ModelWCodemod):
             if read.name == "CACHE_URL" and read.wrap == "cache" and read.required:
                 return False
         if setting == "CACHES":
-            for sub in _walk(value):
+            for sub in walk(value):
                 if isinstance(sub, cst.SimpleString):
                     text = sub.evaluated_value
                     if isinstance(text, str) and "redis" in text.lower():
@@ -1820,7 +1804,7 @@ def _drop_empty_if(original: cst.If, updated: cst.If) -> Any:
     if updated.orelse is None or (
         isinstance(updated.orelse, cst.Else) and _is_pass_only(updated.orelse.body)
     ):
-        if not any(isinstance(n, cst.Call) for n in _walk(updated.test)):
+        if not any(isinstance(n, cst.Call) for n in walk(updated.test)):
             return cst.RemoveFromParent()
         return updated.with_changes(orelse=None)
     return updated

@@ -86,6 +86,8 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -348,6 +350,23 @@ _PLACEHOLDER = re.compile(
     r"your[-_ ]|^secret$|^password$|not[-_ ]?secret|insecure[-_ ]?(key|secret)?$",
     re.IGNORECASE,
 )
+
+
+def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """The node and every node below it, depth first."""
+    yield node
+    for child in node.children:
+        yield from walk(child)
+
+
+def repeated_strings(node: cst.CSTNode) -> set[str]:
+    """String values written more than once below `node` (see `worth_guarding`)."""
+    counts = Counter(
+        n.evaluated_value
+        for n in walk(node)
+        if isinstance(n, cst.SimpleString) and isinstance(n.evaluated_value, str)
+    )
+    return {value for value, count in counts.items() if count > 1}
 
 
 def worth_guarding(value: Any, other_literals: frozenset[str] | set[str] = frozenset()) -> bool:

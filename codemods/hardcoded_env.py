@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,6 +55,7 @@ from model_w.migrate.codemods.envvars import (
     record_env_var,
     record_preset_owned,
     record_secret,
+    repeated_strings,
     secret_kinds,
     url_from_database_parts,
     worth_guarding,
@@ -137,12 +137,6 @@ class HardcodedToEnvCommand(ReleaseVars, ModelWCodemod):
 
     # --- helpers ----------------------------------------------------------------------
 
-    def _line(self, node: cst.CSTNode) -> int:
-        try:
-            return self.get_metadata(PositionProvider, node).start.line
-        except KeyError:
-            return 0
-
     def _guard(self, value: Any, name: str | None = None) -> None:
         if (
             isinstance(value, str)
@@ -162,12 +156,7 @@ class HardcodedToEnvCommand(ReleaseVars, ModelWCodemod):
 
     def visit_Module(self, node: cst.Module) -> bool:
         self.tree = node
-        counts = Counter(
-            n.evaluated_value
-            for n in _walk(node)
-            if isinstance(n, cst.SimpleString) and isinstance(n.evaluated_value, str)
-        )
-        self._repeated = {value for value, count in counts.items() if count > 1}
+        self._repeated = repeated_strings(node)
         for stmt in _module_statements(node.body):
             if len(stmt.body) != 1:
                 continue
@@ -187,7 +176,7 @@ class HardcodedToEnvCommand(ReleaseVars, ModelWCodemod):
         return True
 
     def _assignment(self, name: str, value: cst.BaseExpression, stmt: cst.CSTNode) -> None:
-        line = self._line(stmt)
+        line = self.line_of(stmt)
         if name == "DATABASES":
             self._databases(value, stmt, line)
             return
@@ -411,7 +400,7 @@ class HardcodedToEnvCommand(ReleaseVars, ModelWCodemod):
             if not isinstance(literal, str) or not literal:
                 continue
             if is_credential_name(key) or (self.detect_values and secret_kinds(literal)):
-                self._convert(env_name, element.value, literal, self._line(element), secret=True)
+                self._convert(env_name, element.value, literal, self.line_of(element), secret=True)
                 record = self.context.scratch["modelw_env_vars"][-1]
                 if record["name"] == env_name:
                     record["setting"] = setting
@@ -424,12 +413,6 @@ class HardcodedToEnvCommand(ReleaseVars, ModelWCodemod):
         if original_node in self.replacements:
             return self.replacements[original_node]
         return result
-
-
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    yield node
-    for child in node.children:
-        yield from _walk(child)
 
 
 def _dict_items(

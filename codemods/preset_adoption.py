@@ -304,15 +304,12 @@ class PresetAdoption(ModelWCodemod):
         self.uses_drf = uses_drf
 
     # -- helpers -------------------------------------------------------------
-    def _line(self, node: cst.CSTNode | None) -> int:
-        return self.line_of(node) if node is not None else 0
-
     def followup(self, node: cst.CSTNode | None, message: str, level: str = "todo") -> None:
         items = self.context.scratch.setdefault("modelw_followups", [])
         items.append(
             {
                 "path": self.context.filename or "",
-                "line": self._line(node),
+                "line": self.line_of(node),
                 "message": message,
                 "level": level,
             }
@@ -323,7 +320,7 @@ class PresetAdoption(ModelWCodemod):
         local = info.pop("local_value", None)
         is_yaml = info.get("is_yaml", False)
         var = EnvVar(
-            name=name, line=self._line(node), local_value=dotenv_text(local, is_yaml), **info
+            name=name, line=self.line_of(node), local_value=dotenv_text(local, is_yaml), **info
         )
         record_env_var(self.context.scratch, var)
 
@@ -575,7 +572,7 @@ class PresetAdoption(ModelWCodemod):
         self.block.append(stmt)
 
     def _delete(self, stmt: cst.BaseStatement, name: str, reason: str) -> None:
-        self.info["deleted"].append({"setting": name, "reason": reason, "line": self._line(stmt)})
+        self.info["deleted"].append({"setting": name, "reason": reason, "line": self.line_of(stmt)})
 
     def _generic(self, stmt, name, value, evaluated) -> None:  # noqa: ANN001
         if name in STORAGE_CREDENTIALS and self.flags.get("enable_storages"):
@@ -664,10 +661,10 @@ class PresetAdoption(ModelWCodemod):
             old_names=old,
             setting=setting,
             legacy_value=MISSING if evaluated is UNKNOWN else evaluated,
-            line=self._line(stmt),
+            line=self.line_of(stmt),
         )
         record_env_var(self.context.scratch, var)
-        record_preset_owned(self.context.scratch, setting, old, self._line(stmt), name)
+        record_preset_owned(self.context.scratch, setting, old, self.line_of(stmt), name)
         if var.secret and isinstance(evaluated, str) and worth_guarding(evaluated):
             record_secret(self.context.scratch, evaluated)
 

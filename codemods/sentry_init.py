@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import libcst as cst
@@ -40,6 +39,7 @@ from model_w.migrate.codemods.envvars import (
     record_secret,
     schedule_unused_imports,
     tidy_module_start,
+    walk,
     worth_guarding,
 )
 
@@ -49,12 +49,6 @@ SENTRY_INIT = frozenset({"sentry_sdk.init", "sentry_sdk.api.init", "sentry_sdk.h
 PRESET_HANDLED = frozenset(
     {"dsn", "integrations", "send_default_pii", "traces_sample_rate", "environment"}
 )
-
-
-def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    yield node
-    for child in node.children:
-        yield from _walk(child)
 
 
 class RemoveSentryInitCommand(ReleaseVars, ModelWCodemod):
@@ -90,12 +84,6 @@ class RemoveSentryInitCommand(ReleaseVars, ModelWCodemod):
         self.dropper = StatementDropper()
         self._gone: list[cst.CSTNode] = []
 
-    def _line(self, node: cst.CSTNode) -> int:
-        try:
-            return self.get_metadata(PositionProvider, node).start.line
-        except KeyError:
-            return 0
-
     def _is_init(self, call: cst.CSTNode) -> bool:
         if not isinstance(call, cst.Call):
             return False
@@ -110,7 +98,7 @@ class RemoveSentryInitCommand(ReleaseVars, ModelWCodemod):
     def visit_Module(self, node: cst.Module) -> bool:
         self.tree = node
         emptied: list[cst.FunctionDef] = []
-        for sub in _walk(node):
+        for sub in walk(node):
             if not isinstance(sub, cst.SimpleStatementLine):
                 continue
             if (
@@ -123,7 +111,7 @@ class RemoveSentryInitCommand(ReleaseVars, ModelWCodemod):
                 self._gone.append(sub)
             else:
                 for small in sub.body:
-                    for inner in _walk(small):
+                    for inner in walk(small):
                         if self._is_init(inner):
                             self.report_followup(
                                 inner,
@@ -188,7 +176,7 @@ class RemoveSentryInitCommand(ReleaseVars, ModelWCodemod):
 
     def _call_statement(self, name: cst.CSTNode) -> cst.SimpleStatementLine | None:
         """The `f()` statement a reference belongs to, if it is just that."""
-        for sub in _walk(self.tree):
+        for sub in walk(self.tree):
             if (
                 isinstance(sub, cst.SimpleStatementLine)
                 and len(sub.body) == 1
@@ -213,7 +201,7 @@ class RemoveSentryInitCommand(ReleaseVars, ModelWCodemod):
             value = literal_of(self.tree, arg.value)
             if value is not MISSING:
                 literals[key] = value
-        line = self._line(call)
+        line = self.line_of(call)
         rate = literals.get("traces_sample_rate")
         entry = {
             "line": line,
@@ -276,8 +264,7 @@ class RemoveSentryInitCommand(ReleaseVars, ModelWCodemod):
             return updated_node
         if updated_node.orelse is None:
             if any(
-                isinstance(n, cst.Call) and not self._pure_call(n)
-                for n in _walk(original_node.test)
+                isinstance(n, cst.Call) and not self._pure_call(n) for n in walk(original_node.test)
             ):
                 return updated_node.with_changes(
                     body=updated_node.body.with_changes(

@@ -83,12 +83,76 @@ def run_plan(
     outcome = outcome if outcome is not None else RunOutcome()
     warmups = _warm_up(plan, workspace, facts, answers)
     try:
-        return _run_steps(
-            plan, workspace, facts, answers, sink, inspector, decide, on_start, outcome, warmups
-        )
+        current = facts
+        planned = plan.planned
+        for entry in planned:
+            step = entry.step
+            if on_start:
+                on_start(entry)
+            ctx = _context(
+                step, current, answers, workspace, shared=outcome.shared, warm=warmups.get(step.id)
+            )
+            changeset = Changeset(step_id=step.id, title=step.title, why=step.why)
+            try:
+                step.run(ctx)
+            except KeyboardInterrupt:
+                workspace.rollback()
+                raise
+            # a step's bug or an unexpected project: report it, keep the repository safe
+            except Exception as exc:
+                workspace.rollback()
+                changeset.status = "failed"
+                changeset.error = _describe(exc)
+                _record(outcome, changeset)
+                outcome.failed = changeset
+                outcome.failure = exc
+                return outcome
+            changeset.changes = workspace.pending_changes()
+            changeset.followups = ctx.followups
+            outcome.secrets |= ctx.secrets
+            if decide is not None and changeset.changes:
+                choice = decide(changeset, workspace)
+                if choice == "skip":
+                    workspace.rollback()
+                    changeset.status = "skipped"
+                    _record(outcome, changeset)
+                    continue
+                if choice == "quit":
+                    workspace.rollback()
+                    changeset.status = "skipped"
+                    _record(outcome, changeset)
+                    outcome.quit = True
+                    return outcome
+            workspace.checkpoint()
+            try:
+                sink.accept(changeset, workspace, outcome.secrets)
+            except Exception as exc:
+                changeset.status = "failed"
+                changeset.error = _describe(exc)
+                _record(outcome, changeset)
+                outcome.failed = changeset
+                outcome.failure = exc
+                return outcome
+            _record(outcome, changeset)
+            # fresh Facts for the next step; none after the last one
+            if changeset.changes and inspector is not None and entry is not planned[-1]:
+                current = inspector(workspace)
+        return outcome
     finally:
         for warm in warmups.values():
             warm.close()
+
+
+def _context(step, facts: Facts, answers: Answers, workspace: Workspace, **more) -> StepContext:  # noqa: ANN001, ANN003
+    """The context a step runs (or warms up) in."""
+    return StepContext(
+        facts=facts,
+        answers=answers,
+        workspace=workspace,
+        step_id=step.id,
+        options=dict(answers.step_options.get(step.id, {})),
+        **more,
+    )
 
 
 def _warm_up(plan: Plan, workspace: Workspace, facts: Facts, answers: Answers) -> dict:
@@ -98,95 +162,13 @@ def _warm_up(plan: Plan, workspace: Workspace, facts: Facts, answers: Answers) -
     """
     warmups = {}
     for entry in plan.planned:
-        step = entry.step
-        ctx = StepContext(
-            facts=facts,
-            answers=answers,
-            workspace=workspace,
-            step_id=step.id,
-            options=dict(answers.step_options.get(step.id, {})),
-        )
         try:
-            warm = step.warm_up(ctx)
+            warm = entry.step.warm_up(_context(entry.step, facts, answers, workspace))
         except Exception:
             warm = None
         if warm is not None:
-            warmups[step.id] = warm
+            warmups[entry.step.id] = warm
     return warmups
-
-
-def _run_steps(
-    plan: Plan,
-    workspace: Workspace,
-    facts: Facts,
-    answers: Answers,
-    sink: Sink,
-    inspector: Inspector | None,
-    decide: Decide | None,
-    on_start: Callable[[PlanEntry], None] | None,
-    outcome: RunOutcome,
-    warmups: dict,
-) -> RunOutcome:
-    current = facts
-    planned = plan.planned
-    for entry in planned:
-        step = entry.step
-        if on_start:
-            on_start(entry)
-        ctx = StepContext(
-            facts=current,
-            answers=answers,
-            workspace=workspace,
-            step_id=step.id,
-            options=dict(answers.step_options.get(step.id, {})),
-            shared=outcome.shared,
-            warm=warmups.get(step.id),
-        )
-        changeset = Changeset(step_id=step.id, title=step.title, why=step.why)
-        try:
-            step.run(ctx)
-        except KeyboardInterrupt:
-            workspace.rollback()
-            raise
-        except Exception as exc:  # a step's bug or an unexpected project: report, keep repo safe
-            workspace.rollback()
-            changeset.status = "failed"
-            changeset.error = _describe(exc)
-            _record(outcome, changeset)
-            outcome.failed = changeset
-            outcome.failure = exc
-            return outcome
-        changeset.changes = workspace.pending_changes()
-        changeset.followups = ctx.followups
-        outcome.secrets |= ctx.secrets
-        if decide is not None and changeset.changes:
-            choice = decide(changeset, workspace)
-            if choice == "skip":
-                workspace.rollback()
-                changeset.status = "skipped"
-                _record(outcome, changeset)
-                continue
-            if choice == "quit":
-                workspace.rollback()
-                changeset.status = "skipped"
-                _record(outcome, changeset)
-                outcome.quit = True
-                return outcome
-        workspace.checkpoint()
-        try:
-            sink.accept(changeset, workspace, outcome.secrets)
-        except Exception as exc:
-            changeset.status = "failed"
-            changeset.error = _describe(exc)
-            _record(outcome, changeset)
-            outcome.failed = changeset
-            outcome.failure = exc
-            return outcome
-        _record(outcome, changeset)
-        # fresh Facts for the next step; none after the last one
-        if changeset.changes and inspector is not None and entry is not planned[-1]:
-            current = inspector(workspace)
-    return outcome
 
 
 def _record(outcome: RunOutcome, changeset: Changeset) -> None:
